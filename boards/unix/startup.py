@@ -1,0 +1,16 @@
+# The desktop board's "firmware": what a board does at power-on, run boot.py
+# then main.py from the root of its flash. The runner passes that root in
+# QPYSHIM_FLASH. Plain Python, so it runs on MicroPython and on CPython.
+import os
+import sys
+
+root = os.getenv("QPYSHIM_FLASH")
+if not root:
+    print("qpyshim: QPYSHIM_FLASH is not set; start apps with `qpyshim run`")
+    sys.exit(2)
+sys.path[0] = root
+for name in ("boot.py", "main.py"):
+    path = root + "/" + name
+    with open(path) as f:
+        code = compile(f.read(), path, "exec")
+    exec(code, {"__name__": "__main__", "__file__": path})

@@ -1,0 +1,1 @@
+../multi_nic_wifi_bind/WLAN.py

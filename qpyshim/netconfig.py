@@ -1,0 +1,87 @@
+"""The board config the device side reads: the board's JSON, the user's --net
+file merged over it, and the endpoints of the stand-in servers added."""
+
+import ipaddress
+import json
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    pass
+
+
+def merge(base, over):
+    """Dicts merge key by key; anything else in `over` replaces."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load(board_json, net_file=None):
+    cfg = _read(board_json)
+    if net_file:
+        cfg = merge(cfg, _read(net_file))
+    validate(cfg, net_file or board_json)
+    return cfg
+
+
+def _read(path):
+    try:
+        data = json.loads(Path(path).read_text())
+    except OSError as e:
+        raise ConfigError(f"{path}: {e.strerror}") from None
+    except ValueError as e:
+        raise ConfigError(f"{path}: not valid JSON: {e}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a JSON object")
+    return data
+
+
+def _ip(text, where, loopback=False):
+    try:
+        ip = ipaddress.ip_address(text)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{where}: {text!r} is not an IP address") from None
+    if loopback and not ip.is_loopback:
+        raise ConfigError(f"{where}: {text} must be a loopback address (127.0.0.0/8 or ::1)")
+
+
+def parse_endpoint(text, where):
+    """'1.2.3.4:80' -> ('1.2.3.4', 80); '1.2.3.4' -> ('1.2.3.4', None)."""
+    if not isinstance(text, str):
+        raise ConfigError(f"{where}: expected \"ip:port\" or \"ip\", got {text!r}")
+    host, sep, port = text.partition(":")
+    _ip(host, where)
+    if not sep:
+        return host, None
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{where}: port in {text!r} must be 1-65535")
+    return host, int(port)
+
+
+def validate(cfg, source):
+    for n, p in (cfg.get("datacall", {}).get("profiles") or {}).items():
+        if n not in ("1", "2", "3"):
+            raise ConfigError(f"{source}: datacall.profiles: profile {n!r} is not 1, 2 or 3")
+        if "ipv4" in p:
+            _ip(p["ipv4"], f"{source}: datacall.profiles.{n}.ipv4", loopback=True)
+    for kind, nic in (cfg.get("nics") or {}).items():
+        if "ipv4" in nic:
+            _ip(nic["ipv4"], f"{source}: nics.{kind}.ipv4", loopback=True)
+    for name, ip in (cfg.get("hosts") or {}).items():
+        _ip(ip, f"{source}: hosts.{name}")
+    for src, dst in (cfg.get("endpoints") or {}).items():
+        parse_endpoint(src, f"{source}: endpoints key")
+        host, _ = parse_endpoint(dst, f"{source}: endpoints[{src!r}]")
+        _ip(host, f"{source}: endpoints[{src!r}]", loopback=True)
+    ports = cfg.get("ports") or {}
+    if ports.get("remap_privileged", "auto") not in ("auto", "always", "never"):
+        raise ConfigError(f"{source}: ports.remap_privileged must be auto, always or never")
+    off = ports.get("offset", 8000)
+    if not isinstance(off, int) or not (off == 0 or 0 < off <= 65535 - 1023):
+        raise ConfigError(f"{source}: ports.offset must be 0 (any free port) or an offset keeping ports <= 65535")
+    for s in cfg.get("stand_ins") or []:
+        if s.get("kind") != "http":
+            raise ConfigError(f"{source}: stand_ins: unknown kind {s.get('kind')!r} (known: http)")
+        parse_endpoint(s.get("endpoint"), f"{source}: stand_ins endpoint")

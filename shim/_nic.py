@@ -1,0 +1,38 @@
+# Extra network interfaces (Ethernet chips, a Wi-Fi module) on the desktop
+# board: each is its own loopback address from the config's "nics" section,
+# so binding to a NIC's IP or making it the default NIC means something real.
+from . import _config
+from . import _vnet
+
+_DEFAULTS = {"ethernet": "127.0.0.4", "wifi": "127.0.0.5"}
+
+
+def settings(kind):
+    c = _config.section("nics").get(kind) or {}
+    return {
+        "ipv4": c.get("ipv4", _DEFAULTS.get(kind, "127.0.0.6")),
+        "subnet": c.get("subnet", "255.0.0.0"),
+        "gateway": c.get("gateway", "127.0.0.1"),
+        "dns": c.get("dns", ["127.0.0.53", "127.0.0.54"]),
+        "mtu": c.get("mtu", 1500),
+    }
+
+
+def address(kind, requested):
+    """The address a NIC gets: the app's own if the desktop can use it."""
+    if requested and _vnet.is_local(requested):
+        return requested
+    if requested:
+        _config.log(
+            "NIC address %s is not loopback; using %s (set \"nics\": {\"%s\": {\"ipv4\": ...}})"
+            % (requested, settings(kind)["ipv4"], kind)
+        )
+    return settings(kind)["ipv4"]
+
+
+def set_default(ip):
+    """New client sockets leave from `ip`, as after set_default_NIC on the module."""
+    if not isinstance(ip, str) or not _vnet.is_local(ip):
+        return -1
+    _vnet.default_src = ip
+    return 0

@@ -1,0 +1,26 @@
+# The one place that knows which interpreter and network stack we run on.
+# Every other shim module talks to `port` and never checks the platform itself
+# (the same split pyserial makes between serialposix and serialwin32).
+#
+# A port module provides:
+#   name                  short name of the port
+#   socket(af, type)      a native socket with MicroPython semantics: errors are
+#                         OSError(errno), str is accepted where bytes are, stream
+#                         methods read/readinto/readline/write exist
+#   pack(ip, port)        (ip, port) -> the address form the native socket takes
+#   unpack(addr)          native address -> (ip_str, port_int)
+#   inet_pton(af, ip)     raises OSError(22) on a malformed literal
+#   oserror(n)            an OSError whose str() holds the number and its name
+#   thread, time, os      the interpreter's own modules (MicroPython API)
+#   setsockopt_keepalive(sock, minutes) / setsockopt_reuseaddr(sock, on)
+#   config_text()         the board/network config as JSON text, or None
+#   usr_dir()             where the app's /usr lives on the host, or None
+#   mount_usr(path)       make `path` appear as /usr to the app
+#   privileged_ok()       True when ports < 1024 can be bound
+#   stderr                the stream for diagnostics
+import sys
+
+if sys.implementation.name != "micropython":
+    from . import _port_cpython as port
+else:
+    from . import _port_unix as port

@@ -1,0 +1,322 @@
+# CPython, for debugging apps with a full Python. The host's socket objects are
+# adapted to MicroPython's semantics (OSError(errno) with the errno's name,
+# str accepted as data, stream methods), so the shim above sees one behaviour.
+import builtins
+import errno as _errno
+import os as _os
+import socket as _s
+import sys
+import threading  # noqa: F401  bind threading to the real _thread before install
+import time as _time
+import _thread as thread
+
+name = "cpython"
+stderr = sys.stderr
+
+
+def oserror(n):
+    return OSError(n, _errno.errorcode.get(n, str(n)))
+
+
+def _translate(e):
+    if isinstance(e, _s.timeout):
+        return oserror(110)
+    if isinstance(e, BlockingIOError):
+        return oserror(11)
+    if isinstance(e, _s.gaierror):
+        return oserror(-202)
+    if isinstance(e, OSError) and e.errno is not None:
+        return oserror(e.errno)
+    return e
+
+
+def _buf(data):
+    return data.encode() if isinstance(data, str) else data
+
+
+class socket:
+    """A host socket that behaves like MicroPython's native socket."""
+
+    def __init__(self, af=2, type=1, proto=0, _k=None):
+        self._k = _k if _k is not None else _s.socket(af, type, proto)
+
+    def _do(self, fn, *args):
+        try:
+            return fn(*args)
+        except OSError as e:
+            raise _translate(e) from None
+
+    def bind(self, a):
+        self._do(self._k.bind, a)
+
+    def listen(self, n=0):
+        self._do(self._k.listen, n)
+
+    def accept(self):
+        k, a = self._do(self._k.accept)
+        return socket(_k=k), a
+
+    def connect(self, a):
+        self._do(self._k.connect, a)
+
+    def send(self, data):
+        return self._do(self._k.send, _buf(data))
+
+    def sendall(self, data):
+        self._do(self._k.sendall, _buf(data))
+
+    def sendto(self, data, a):
+        return self._do(self._k.sendto, _buf(data), a)
+
+    def recv(self, n, flags=0):
+        return self._do(self._k.recv, n, flags)
+
+    def recvfrom(self, n):
+        return self._do(self._k.recvfrom, n)
+
+    def write(self, data):
+        data = _buf(data)
+        self._do(self._k.sendall, data)
+        return len(data)
+
+    def read(self, n=None):
+        if n is not None:
+            return self._do(self._k.recv, n)
+        out = []
+        while True:
+            d = self._do(self._k.recv, 4096)
+            if not d:
+                return b"".join(out)
+            out.append(d)
+
+    def readinto(self, buf, n=None):
+        return self._do(self._k.recv_into, buf, n or 0)
+
+    def readline(self):
+        out = bytearray()
+        while not out.endswith(b"\n"):
+            d = self._do(self._k.recv, 1)
+            if not d:
+                break
+            out += d
+        return bytes(out)
+
+    def setsockopt(self, level, opt, value):
+        self._do(self._k.setsockopt, level, opt, value)
+
+    def settimeout(self, t):
+        self._k.settimeout(t)
+
+    def setblocking(self, flag):
+        self._k.setblocking(flag)
+
+    def fileno(self):
+        return self._k.fileno()
+
+    def close(self):
+        self._k.close()
+
+
+def pack(ip, port):
+    return (ip, port, 0, 0) if ":" in ip else (ip, port)
+
+
+def unpack(addr):
+    return addr[0], addr[1]
+
+
+def inet_pton(af, ip):
+    try:
+        return _s.inet_pton(af, ip)
+    except (OSError, ValueError, TypeError):
+        raise oserror(22) from None
+
+
+def setsockopt_reuseaddr(sock, on):
+    sock.setsockopt(_s.SOL_SOCKET, _s.SO_REUSEADDR, on)
+
+
+def setsockopt_keepalive(sock, minutes):
+    sock.setsockopt(_s.SOL_SOCKET, _s.SO_KEEPALIVE, 1 if minutes else 0)
+    if minutes:
+        sock.setsockopt(_s.IPPROTO_TCP, _s.TCP_KEEPIDLE, minutes * 60)
+        sock.setsockopt(_s.IPPROTO_TCP, _s.TCP_KEEPINTVL, 25)
+        sock.setsockopt(_s.IPPROTO_TCP, _s.TCP_KEEPCNT, 3)
+
+
+class time:
+    """The MicroPython `time` API over CPython's clocks."""
+
+    _T0 = _time.monotonic_ns()
+    _MASK = 0x3FFFFFFF  # ticks wrap as on the module
+
+    sleep = staticmethod(_time.sleep)
+    time = staticmethod(lambda: int(_time.time()))
+    time_ns = staticmethod(_time.time_ns)
+
+    @staticmethod
+    def sleep_ms(ms):
+        _time.sleep(ms / 1000)
+
+    @staticmethod
+    def sleep_us(us):
+        _time.sleep(us / 1000000)
+
+    @classmethod
+    def ticks_ms(cls):
+        return ((_time.monotonic_ns() - cls._T0) // 1000000) & cls._MASK
+
+    @classmethod
+    def ticks_us(cls):
+        return ((_time.monotonic_ns() - cls._T0) // 1000) & cls._MASK
+
+    ticks_cpu = ticks_us
+
+    @classmethod
+    def ticks_diff(cls, a, b):
+        half = (cls._MASK + 1) // 2
+        return ((a - b + half) & cls._MASK) - half
+
+    @classmethod
+    def ticks_add(cls, t, delta):
+        return (t + delta) & cls._MASK
+
+    @staticmethod
+    def gmtime(secs=None):
+        t = _time.gmtime(secs)
+        return t[:6] + (t.tm_wday, t.tm_yday)
+
+    localtime = gmtime
+
+    @staticmethod
+    def mktime(t):
+        import calendar
+
+        return calendar.timegm(tuple(t[:6]) + (0, 0, 0))
+
+
+# The app's /usr lives in a host folder; absolute /usr paths are translated so
+# that open('/usr/x') and uos.listdir('/usr') work as on the module.
+_usr = None
+
+
+def _host(path):
+    if _usr and isinstance(path, str) and (path == "/usr" or path.startswith("/usr/")):
+        return _usr + path[4:]
+    return path
+
+
+class os:
+    """The MicroPython `os` API, with /usr mapped to the app's folder."""
+
+    sep = "/"
+
+    @staticmethod
+    def listdir(path="."):
+        return _os.listdir(_host(path))
+
+    @staticmethod
+    def ilistdir(path="."):
+        for e in _os.scandir(_host(path)):
+            yield (e.name, 0x4000 if e.is_dir() else 0x8000, e.inode(), e.stat().st_size)
+
+    @staticmethod
+    def stat(path):
+        return tuple(_os.stat(_host(path)))
+
+    @staticmethod
+    def statvfs(path):
+        v = _os.statvfs(_host(path))
+        return (v.f_bsize, v.f_frsize, v.f_blocks, v.f_bfree, v.f_bavail,
+                v.f_files, v.f_ffree, v.f_favail, v.f_flag, v.f_namemax)
+
+    mkdir = staticmethod(lambda p: _os.mkdir(_host(p)))
+    rmdir = staticmethod(lambda p: _os.rmdir(_host(p)))
+    remove = staticmethod(lambda p: _os.remove(_host(p)))
+    unlink = remove
+    rename = staticmethod(lambda a, b: _os.rename(_host(a), _host(b)))
+    chdir = staticmethod(lambda p: _os.chdir(_host(p)))
+    getcwd = staticmethod(_os.getcwd)
+    getenv = staticmethod(_os.getenv)
+    urandom = staticmethod(_os.urandom)
+
+
+_open = builtins.open
+
+
+def _open_usr(file, *args, **kw):
+    return _open(_host(file), *args, **kw)
+
+
+def config_text():
+    path = _os.getenv("QPYSHIM_CONFIG")
+    if not path:
+        return None
+    with _open(path) as f:
+        return f.read()
+
+
+def usr_dir():
+    return _os.getenv("QPYSHIM_USR")
+
+
+def mount_usr(path):
+    global _usr
+    _usr = path.rstrip("/")
+    builtins.open = _open_usr
+    root = _os.path.dirname(_usr)
+    if root not in sys.path:
+        sys.path.insert(0, root)  # `import usr.x` finds <root>/usr/x.py
+    _os.chdir(root)
+
+
+def _aliases():
+    import binascii, collections, hashlib, io, json, random, re, select, struct, zlib
+
+    return {
+        "usys": sys, "ujson": json, "ustruct": struct, "ubinascii": binascii,
+        "ucollections": collections, "uhashlib": hashlib, "uio": io, "ure": re,
+        "urandom": random, "uzlib": zlib, "uselect": select, "uerrno": _errno,
+    }
+
+
+aliases = _aliases()
+
+
+def privileged_ok():
+    return _os.geteuid() == 0
+
+
+def print_exception(e):
+    import traceback
+
+    traceback.print_exception(type(e), e, e.__traceback__)
+
+
+def heap_free():
+    # CPython has no fixed heap: report what the host could still give us.
+    try:
+        with _open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tcp_state(sock):
+    import select
+
+    k = sock._k
+    try:
+        if not select.select([k], [], [], 0)[0]:
+            return 4
+        return 7 if k.recv(1, _s.MSG_PEEK | _s.MSG_DONTWAIT) == b"" else 4
+    except BlockingIOError:
+        return 4
+    except OSError:
+        return 0
+
+
+machine = None  # CPython has no machine module; shim.machine stands alone

@@ -1,0 +1,105 @@
+# MicroPython unix port. Its sockets take and return raw struct sockaddr
+# buffers, so addresses are packed and unpacked here and nowhere else.
+import socket as _s
+import _thread as thread
+import time
+import os
+import sys
+
+name = "unix"
+stderr = sys.stderr
+
+# struct sockaddr_in starts with sa_family in host byte order.
+if sys.byteorder == "little":
+    _F4, _F6 = b"\x02\x00", b"\x0a\x00"
+else:
+    _F4, _F6 = b"\x00\x02", b"\x00\x0a"
+_Z4 = b"\x00\x00\x00\x00"
+_Z8 = _Z4 + _Z4
+
+socket = _s.socket
+inet_pton = _s.inet_pton
+
+
+def pack(ip, port):
+    if ":" in ip:
+        return _F6 + port.to_bytes(2, "big") + _Z4 + _s.inet_pton(10, ip) + _Z4
+    return _F4 + port.to_bytes(2, "big") + _s.inet_pton(2, ip) + _Z8
+
+
+def unpack(raw):
+    port = (raw[2] << 8) | raw[3]
+    if raw[0] == 2 or raw[1] == 2:
+        return _s.inet_ntop(2, bytes(raw[4:8])), port
+    return _s.inet_ntop(10, bytes(raw[8:24])), port
+
+
+def oserror(n):
+    return OSError(n)
+
+
+# Linux option numbers (the unix port passes them straight to setsockopt).
+def setsockopt_reuseaddr(sock, on):
+    sock.setsockopt(1, 2, on)  # SOL_SOCKET, SO_REUSEADDR
+
+
+def setsockopt_keepalive(sock, minutes):
+    sock.setsockopt(1, 9, 1 if minutes else 0)  # SOL_SOCKET, SO_KEEPALIVE
+    if minutes:
+        sock.setsockopt(6, 4, minutes * 60)  # IPPROTO_TCP, TCP_KEEPIDLE
+        sock.setsockopt(6, 5, 25)  # TCP_KEEPINTVL, as QuecPython sets it
+        sock.setsockopt(6, 6, 3)  # TCP_KEEPCNT
+
+
+def config_text():
+    path = os.getenv("QPYSHIM_CONFIG")
+    if not path:
+        return None
+    with open(path) as f:
+        return f.read()
+
+
+def usr_dir():
+    return os.getenv("QPYSHIM_USR")
+
+
+def mount_usr(path):
+    os.mount(os.VfsPosix(path), "/usr")
+    os.chdir("/")  # QuecPython starts in / with "" on sys.path: import usr.x works
+    if "" not in sys.path:
+        sys.path.insert(0, "")
+
+
+aliases = {}  # the u-names (usys, ujson, ...) are the interpreter's own
+
+
+def privileged_ok():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Uid:"):
+                    return line.split()[2] == "0"  # effective uid
+    except OSError:
+        pass
+    return False
+
+
+def print_exception(e):
+    sys.print_exception(e, sys.stderr)
+
+
+def heap_free():
+    import gc
+
+    return gc.mem_free()
+
+
+def tcp_state(sock):
+    # Peek without consuming: b'' means the peer's FIN has arrived (CLOSE_WAIT).
+    try:
+        return 7 if sock.recv(1, 66) == b"" else 4  # MSG_PEEK | MSG_DONTWAIT
+    except OSError as e:
+        return 4 if e.errno == 11 else 0
+
+
+import machine  # noqa: E402  the builtin one, extended by shim.machine

@@ -1,0 +1,139 @@
+# QuecPython _thread: the interpreter's threads, plus the module's extras
+# (stop_thread, threadIsRunning, semaphores, heap size) and a registry of live
+# app threads so the board stays up while they run after main.py returns.
+from ._port import port as _p
+
+_t = _p.thread
+LockType = _t.LockType
+allocate_lock = _t.allocate_lock
+get_ident = _t.get_ident
+
+_lock = _t.allocate_lock()
+_live = {}  # thread id -> stop requested
+_main = _t.get_ident()
+failures = 0  # threads that ended with an uncaught exception
+_stack = 8448  # QuecPython's default stack size in bytes
+
+
+def _run(function, args, gate):
+    global failures
+    gate.acquire()  # wait until the parent has registered us
+    me = _t.get_ident()
+    try:
+        function(*args)
+    except SystemExit:
+        pass
+    except BaseException as e:  # noqa: B036  a thread must never take the board down
+        with _lock:
+            failures += 1
+        _p.stderr.write("Unhandled exception in thread started by %r\n" % (function,))
+        _p.print_exception(e)
+    finally:
+        with _lock:
+            _live.pop(me, None)
+
+
+def start_new_thread(function, args):
+    if not callable(function):
+        raise TypeError("function must be callable")
+    if not isinstance(args, tuple):
+        raise TypeError("args must be a tuple")
+    gate = _t.allocate_lock()
+    gate.acquire()
+    tid = _t.start_new_thread(_run, (function, args, gate))
+    with _lock:
+        _live[tid] = False
+    gate.release()
+    return tid
+
+
+def live_count():
+    with _lock:
+        return len(_live)
+
+
+def threadIsRunning(thread_id):
+    with _lock:
+        return thread_id in _live
+
+
+def stop_thread(thread_id):
+    me = _t.get_ident()
+    if thread_id == 0:
+        thread_id = me
+    if thread_id == _main:
+        raise ValueError("Deleting the main thread is not allowed!")
+    with _lock:
+        if thread_id not in _live:
+            raise ValueError("No thread with thread id %d was found!" % thread_id)
+        _live[thread_id] = True
+    if thread_id == me:
+        raise SystemExit
+    # Another thread stops at its next utime.sleep*(): the host cannot kill a
+    # thread safely, so the stop is cooperative.
+
+
+def check_stop():
+    if _live and _live.get(_t.get_ident()):
+        raise SystemExit
+
+
+def stack_size(size=None):
+    global _stack
+    if size is None:
+        return _stack
+    if not isinstance(size, int) or size < 8192:
+        raise ValueError("stack size should be >= 8192 bytes")
+    old, _stack = _stack, size
+    return old
+
+
+def get_heap_size():
+    return _p.heap_free()
+
+
+def delete_lock(lock):
+    pass  # the GC frees locks; kept so module code runs unchanged
+
+
+class _Semphore:
+    def __init__(self, initcount):
+        self._max = initcount or 1  # a semaphore made empty can still be released once
+        self._n = initcount
+        self._m = _t.allocate_lock()
+        self._avail = _t.allocate_lock()  # held while the count is 0
+        if initcount == 0:
+            self._avail.acquire()
+
+    def acquire(self):
+        while True:
+            self._avail.acquire()
+            with self._m:
+                if self._n > 0:
+                    self._n -= 1
+                    if self._n > 0:
+                        self._avail.release()
+                    return True
+            # a racing acquire took the last unit; wait again
+
+    def release(self):
+        with self._m:
+            if self._n >= self._max:
+                raise ValueError("semaphore released too many times")
+            self._n += 1
+            if self._n == 1:
+                self._avail.release()
+
+    def getCnt(self):
+        with self._m:
+            return (self._max, self._n)
+
+
+def allocate_semphore(initcount):
+    if not isinstance(initcount, int) or initcount < 0:
+        raise ValueError("initcount should be >= 0")
+    return _Semphore(initcount)
+
+
+def delete_semphore(semphore):
+    pass

@@ -1,0 +1,151 @@
+# The desktop board's virtual network: which names resolve, where each
+# endpoint really lives, and the rule that nothing leaves loopback unless the
+# config maps it there. Sockets consult it on connect/bind/sendto and to turn
+# peer addresses back into what the app expects to see.
+import random
+from ._port import port as _p
+from . import _config
+
+lock = _p.thread.allocate_lock()
+open_sockets = 0
+default_src = None  # the default NIC's address, once an app sets one
+
+
+def _hostport(s):
+    # "1.2.3.4:80" -> ("1.2.3.4", 80); "1.2.3.4" -> ("1.2.3.4", None)
+    if s.count(":") == 1:
+        h, n = s.split(":")
+        return h, int(n)
+    return s, None
+
+
+def _load():
+    hosts = {"localhost": "127.0.0.1"}
+    for k, v in _config.section("hosts").items():
+        hosts[k.lower()] = v
+    ep, rev = {}, {}
+    for k, v in _config.section("endpoints").items():
+        src, dst = _hostport(k), _hostport(v)
+        if src[1] is None:
+            ep[src[0]] = dst
+            rev[dst[0]] = src
+        else:
+            ep[src] = dst
+            rev[dst] = src
+    ports = _config.section("ports")
+    mode = ports.get("remap_privileged", "auto")
+    remap = mode == "always" or (mode == "auto" and not _p.privileged_ok())
+    return hosts, ep, rev, remap, int(ports.get("offset", 8000))
+
+
+_hosts, _ep, _rev, _remap, _offset = _load()
+_listen = {}  # (app_ip, app_port, type) -> real port, for remapped binds
+_back = {}  # (ip, real_port) -> app_port
+
+
+def is_local(ip):
+    return ip.startswith("127.") or ip in ("::1", "0.0.0.0", "::")
+
+
+def is_literal(s):
+    try:
+        _p.inet_pton(10 if ":" in s else 2, s)
+        return True
+    except OSError:
+        return False
+
+
+def resolve(host):
+    if not isinstance(host, str):
+        raise TypeError("host must be a str")
+    if host == "":
+        return "0.0.0.0"
+    if is_literal(host):
+        return host
+    ip = _hosts.get(host.lower())
+    if ip:
+        return ip
+    _config.log(
+        'DNS lookup of "%s" failed: the name is not in the virtual network. '
+        'Map it under "hosts" in your --net file, e.g. {"hosts": {"%s": "127.0.0.1"}}'
+        % (host, host)
+    )
+    raise _p.oserror(-202)
+
+
+def route(ip, port, type):
+    """The native address to reach (ip, port) at, or OSError(113) if blocked."""
+    t = _ep.get((ip, port)) or _ep.get(ip)
+    if t is not None:
+        ip, port = t[0], port if t[1] is None else t[1]
+    elif not is_local(ip):
+        _config.log(
+            "blocked %s:%d: the desktop board only reaches loopback. Map it under "
+            '"endpoints" in your --net file, e.g. {"endpoints": {"%s:%d": "127.0.0.1:8080"}}'
+            % (ip, port, ip, port)
+        )
+        raise _p.oserror(113)
+    if _listen:
+        with lock:
+            real = _listen.get((ip, port, type)) or _listen.get(("0.0.0.0", port, type))
+        if real:
+            return _p.pack(ip, real)
+    if 0 < port < 1024 and _remap and _offset:
+        port += _offset
+    return _p.pack(ip, port)
+
+
+def bind(sock, ip, port, type):
+    """Bind, moving ports < 1024 elsewhere for users who may not bind them."""
+    if not (0 < port < 1024 and _remap):
+        sock.bind(_p.pack(ip, port))
+        return None
+    if _offset:
+        real = port + _offset
+        sock.bind(_p.pack(ip, real))
+    else:
+        real = _bind_free(sock, ip)
+    with lock:
+        _listen[(ip, port, type)] = real
+        _back[(ip, real)] = port
+    _config.log("%s:%d is served at %s:%d (privileged port remapped)" % (ip, port, ip, real))
+    return (ip, port, type, real)
+
+
+def _bind_free(sock, ip):
+    for _ in range(64):
+        real = 20000 + random.getrandbits(13)  # 20000-28191, below Linux's ephemeral range
+        try:
+            sock.bind(_p.pack(ip, real))
+            return real
+        except OSError as e:
+            if e.errno != 98:  # EADDRINUSE
+                raise
+    raise _p.oserror(98)
+
+
+def release(key):
+    with lock:
+        _listen.pop(key[:3], None)
+        _back.pop((key[0], key[3]), None)
+
+
+def view(raw):
+    """A peer's native address as the app should see it."""
+    a = _p.unpack(raw)
+    if _rev:
+        v = _rev.get(a) or _rev.get(a[0])
+        if v is not None:
+            return v[0], a[1] if v[1] is None else v[1]
+    if _back:
+        with lock:
+            n = _back.get(a) or _back.get(("0.0.0.0", a[1]))
+        if n:
+            return a[0], n
+    return a
+
+
+def opened():
+    global open_sockets
+    with lock:
+        open_sockets += 1

@@ -1,0 +1,73 @@
+# QuecPython log: levelled loggers writing "LEVEL:name:msg" lines.
+import sys
+
+CRITICAL = 50
+ERROR = 40
+WARNING = 30
+INFO = 20
+DEBUG = 10
+NOTSET = 0
+
+_NAMES = {CRITICAL: "CRIT", ERROR: "ERROR", WARNING: "WARN", INFO: "INFO", DEBUG: "DEBUG"}
+_level = INFO
+_out = sys.stderr
+_loggers = {}
+
+
+class Logger:
+    def __init__(self, name):
+        self.name = name
+        self.level = NOTSET
+
+    def _effective(self):
+        return self.level or _level
+
+    def isEnabledFor(self, level):
+        return level >= self._effective()
+
+    def setLevel(self, level):
+        self.level = level
+
+    def log(self, level, msg, *args):
+        if level >= self._effective():
+            if args:
+                msg = msg % args
+            _out.write("%s:%s:%s\n" % (_NAMES.get(level, str(level)), self.name, msg))
+
+    def debug(self, msg, *args):
+        self.log(DEBUG, msg, *args)
+
+    def info(self, msg, *args):
+        self.log(INFO, msg, *args)
+
+    def warning(self, msg, *args):
+        self.log(WARNING, msg, *args)
+
+    def error(self, msg, *args):
+        self.log(ERROR, msg, *args)
+
+    def critical(self, msg, *args):
+        self.log(CRITICAL, msg, *args)
+
+
+def getLogger(name="root"):
+    lg = _loggers.get(name)
+    if lg is None:
+        lg = _loggers[name] = Logger(name)
+    return lg
+
+
+def basicConfig(level=INFO, filename=None, stream=None, format=None):
+    global _level, _out
+    _level = level
+    if stream is not None:
+        _out = stream
+    elif filename is not None:
+        _out = open(filename, "a")
+
+
+def set_output(out):
+    global _out
+    if not hasattr(out, "write"):
+        raise ValueError("out should be a UART, usys.stdout or usys.stderr")
+    _out = out

@@ -1,0 +1,247 @@
+# QuecPython's usocket over the interpreter's own sockets: (ip, port) tuples,
+# accept() -> (conn, ip, port), QuecPython's constants and errno behaviour.
+# Data calls (send/recv/read/write) go straight to the native socket and only
+# touch Python for the cases QuecPython defines differently.
+from ._port import port as _p
+from . import _vnet
+
+AF_INET = 2
+AF_INET6 = 10
+SOCK_STREAM = 1
+SOCK_DGRAM = 2
+SOCK_RAW = 3
+IPPROTO_IP = 0
+IPPROTO_TCP = 6
+IPPROTO_UDP = 17
+IPPROTO_TCP_SER = 7  # QuecPython: a listening TCP socket
+TCP_CUSTOMIZE_PORT = 8  # QuecPython: a client that binds its own address
+SOL_SOCKET = 0xFFF
+SO_REUSEADDR = 0x0004
+TCP_KEEPALIVE = 0x02  # value in minutes, 1-120
+
+# Socket life, mapped to lwIP tcp_state numbers by getsocketsta().
+_NEW, _CONNECTING, _CONNECTED, _LISTEN, _EOF, _CLOSED = 0, 2, 4, 1, 7, -1
+
+_err = _p.oserror
+
+
+def _int(v, what):
+    if not isinstance(v, int):
+        raise TypeError("%s must be an int, not %s" % (what, type(v).__name__))
+    return v
+
+
+def _address(address):
+    if not isinstance(address, (tuple, list)) or len(address) != 2:
+        raise TypeError("address must be a (host, port) tuple or list")
+    host, port = address
+    if not isinstance(host, str):
+        raise TypeError("host must be a str")
+    if not 0 <= _int(port, "port") <= 65535:
+        raise ValueError("port must be 0-65535")
+    return host, port
+
+
+class socket:
+    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, _native=None):
+        _int(af, "af")
+        _int(type, "type")
+        _int(proto, "proto")
+        if _native is None:
+            if af not in (AF_INET, AF_INET6) or type not in (1, 2, 3):
+                raise _err(22)
+            _native = _p.socket(af, type)
+            self._st = _NEW
+        else:
+            self._st = _CONNECTED
+        self._s = _native
+        self._af = af
+        self._type = type
+        self._proto = proto
+        self._to = None  # None blocking, 0 non-blocking, else seconds
+        self._key = None  # a remapped bind, released on close
+        self._bound = False
+        _vnet.opened()
+
+    def _fix(self, e):
+        # The unix port reports a timed-out recv as EAGAIN; QuecPython says 110.
+        if e.errno == 11 and self._to:
+            return _err(110)
+        return e
+
+    def bind(self, address):
+        host, port = _address(address)
+        if host == "":
+            from . import _modem
+
+            host = _modem.default_ip()
+        elif not _vnet.is_literal(host):
+            raise _err(22)  # QuecPython binds IP literals only
+        self._key = _vnet.bind(self._s, host, port, self._type)
+        self._bound = True
+
+    def listen(self, backlog=0):
+        self._s.listen(max(0, _int(backlog, "backlog")))
+        self._st = _LISTEN
+
+    def accept(self):
+        try:
+            ns, raw = self._s.accept()
+        except OSError as e:
+            raise self._fix(e)
+        if self._to is not None:
+            ns.settimeout(None)  # accepted sockets start blocking, as on the module
+        ip, port = _vnet.view(raw)
+        return socket(self._af, self._type, self._proto, ns), ip, port
+
+    def connect(self, address):
+        if self._st == _CLOSED:
+            raise _err(9)
+        if self._type == SOCK_STREAM and self._st != _NEW:
+            raise _err(114)  # set before the attempt: a failed socket can't retry
+        host, port = _address(address)
+        raw = _vnet.route(_vnet.resolve(host), port, self._type)
+        if _vnet.default_src and not self._bound:
+            self._s.bind(_p.pack(_vnet.default_src, 0))  # leave from the default NIC
+        self._st = _CONNECTING
+        try:
+            self._s.connect(raw)
+        except OSError as e:
+            raise self._fix(e)
+        self._st = _CONNECTED
+
+    def send(self, buf):
+        try:
+            return self._s.send(buf)
+        except OSError as e:
+            raise self._fix(e)
+
+    def sendall(self, buf):
+        try:
+            self._s.sendall(buf)
+        except OSError as e:
+            raise self._fix(e)
+
+    def sendto(self, buf, address):
+        host, port = _address(address)
+        if not _vnet.is_literal(host):
+            raise ValueError("sendto takes an IP address literal, not %r" % host)
+        try:
+            return self._s.sendto(buf, _vnet.route(host, port, self._type))
+        except OSError as e:
+            raise self._fix(e)
+
+    def recv(self, size):
+        try:
+            data = self._s.recv(size)
+        except OSError as e:
+            raise self._fix(e)
+        if data or self._type != SOCK_STREAM or not size:
+            return data
+        # The peer closed: QuecPython raises instead of returning b''.
+        if self._st != _CLOSED:
+            self._st = _EOF
+        raise _err(107)
+
+    def recvfrom(self, size):
+        try:
+            data, raw = self._s.recvfrom(size)
+        except OSError as e:
+            raise self._fix(e)
+        return data, _vnet.view(raw)
+
+    def read(self, size=None):
+        try:
+            data = self._s.read() if size is None else self._s.read(size)
+        except OSError as e:
+            raise self._fix(e)
+        if data is None:
+            raise _err(110 if self._to else 11)
+        return data
+
+    def readinto(self, buf, nbytes=None):
+        try:
+            n = self._s.readinto(buf) if nbytes is None else self._s.readinto(buf, nbytes)
+        except OSError as e:
+            raise self._fix(e)
+        if n is None:
+            raise _err(110 if self._to else 11)
+        return n
+
+    def readline(self):
+        try:
+            data = self._s.readline()
+        except OSError as e:
+            raise self._fix(e)
+        if data is None:
+            raise _err(110 if self._to else 11)
+        return data
+
+    def write(self, buf):
+        try:
+            n = self._s.write(buf)
+        except OSError as e:
+            raise self._fix(e)
+        if n is None:
+            raise _err(110 if self._to else 11)
+        return n
+
+    def makefile(self, mode="rb", *args):
+        return self  # as on the module: the socket is its own stream
+
+    def settimeout(self, timeout):
+        if timeout is not None:
+            if not isinstance(timeout, (int, float)):
+                raise TypeError("timeout must be a number or None")
+            if timeout < 0:
+                raise ValueError("timeout must be >= 0 or None")
+        self._s.settimeout(timeout)
+        self._to = timeout
+
+    def setblocking(self, flag):
+        self.settimeout(None if flag else 0)
+
+    def setsockopt(self, level, optname, value):
+        # QuecPython ignores `level` and dispatches on the option alone.
+        if optname == SO_REUSEADDR:
+            _p.setsockopt_reuseaddr(self._s, 1 if value else 0)
+        elif optname == TCP_KEEPALIVE:
+            if not 0 <= _int(value, "TCP_KEEPALIVE value") <= 120:
+                raise ValueError("TCP_KEEPALIVE is in minutes, 1-120 (0 turns it off)")
+            if self._type == SOCK_STREAM:
+                _p.setsockopt_keepalive(self._s, value)
+        else:
+            print("Warning: lwip.setsockopt() option not implemented")
+
+    def getsocketsta(self):
+        st = self._st
+        if st == _CONNECTED:
+            return _p.tcp_state(self._s) if self._type == SOCK_STREAM else 0
+        return st
+
+    def fileno(self):
+        return self._s.fileno()
+
+    def close(self):
+        with _vnet.lock:
+            if self._st == _CLOSED:
+                return
+            self._st = _CLOSED
+            _vnet.open_sockets -= 1
+        if self._key:
+            _vnet.release(self._key)
+        self._s.close()
+
+    def __repr__(self):
+        return "<usocket.socket fd=%d state=%d>" % (self._s.fileno(), self.getsocketsta())
+
+
+def getaddrinfo(host, port, *_ignored):
+    if isinstance(port, str):
+        if not port.isdigit():
+            raise _err(-201)  # lwIP EAI_SERVICE
+        port = int(port)
+    if not 0 <= _int(port, "port") <= 65535:
+        raise ValueError("port must be 0-65535")
+    ip = _vnet.resolve(host)
+    return [(AF_INET6 if ":" in ip else AF_INET, SOCK_STREAM, 0, host, (ip, port))]

@@ -1,0 +1,51 @@
+# QuecPython utime: the interpreter's time functions plus a settable timezone.
+from ._port import port as _p
+from . import _thread
+
+_t = _p.time
+_tz = 0  # hours east of UTC
+
+ticks_ms = _t.ticks_ms
+ticks_us = _t.ticks_us
+ticks_cpu = _t.ticks_cpu
+ticks_diff = _t.ticks_diff
+ticks_add = _t.ticks_add
+time = _t.time
+
+
+# Sleeps are where a thread asked to stop with _thread.stop_thread() stops.
+def sleep(seconds):
+    _t.sleep(seconds)
+    _thread.check_stop()
+
+
+def sleep_ms(ms):
+    _t.sleep_ms(ms)
+    _thread.check_stop()
+
+
+def sleep_us(us):
+    _t.sleep_us(us)
+    _thread.check_stop()
+
+
+def localtime(secs=None):
+    if secs is None:
+        secs = _t.time()
+    return tuple(_t.gmtime(secs + _tz * 3600)[:8])
+
+
+def mktime(date):
+    return _t.mktime(tuple(date[:6]) + (0, 0)) - _tz * 3600
+
+
+def getTimeZone():
+    return _tz
+
+
+def setTimeZone(offset):
+    global _tz
+    if not isinstance(offset, int) or not -12 <= offset <= 12:
+        raise ValueError("offset should be in [-12, 12].")
+    _tz = offset
+    return 0
