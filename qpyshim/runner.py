@@ -86,7 +86,8 @@ def run(app, runtime="micropython", net=None, duration=None, board="unix", flash
         conf_path = Path(flash) / "board.json"
         conf_path.write_text(json.dumps(cfg, indent=1))
         env = dict(os.environ, QPYSHIM_FLASH=str(Path(flash).resolve()),
-                   QPYSHIM_USR=str(usr.resolve()), QPYSHIM_CONFIG=str(conf_path.resolve()))
+                   QPYSHIM_USR=str(usr.resolve()), QPYSHIM_CONFIG=str(conf_path.resolve()),
+                   PYTHONUNBUFFERED="1")  # CPython: print lines as they happen, like the board
         cmd = [exe, str(paths.BOARDS / board / "startup.py")]
         proc = subprocess.Popen(cmd, env=env, cwd=flash)
         try:

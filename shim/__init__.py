@@ -11,6 +11,9 @@ def install(usr=None):
     import sys
     from ._port import port
 
+    from . import _console
+
+    _console.install()
     d = usr or port.usr_dir()
     if d:
         port.mount_usr(d)

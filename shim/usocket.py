@@ -132,6 +132,8 @@ class socket:
             raise self._fix(e)
 
     def recv(self, size):
+        if size < 0:
+            raise ValueError("negative buffersize in recv")
         try:
             data = self._s.recv(size)
         except OSError as e:

@@ -1,0 +1,1 @@
+../tcp_server_and_client.py
