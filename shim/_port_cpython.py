@@ -21,8 +21,6 @@ def oserror(n):
 def _translate(e):
     if isinstance(e, _s.timeout):
         return oserror(110)
-    if isinstance(e, BlockingIOError):
-        return oserror(11)
     if isinstance(e, _s.gaierror):
         return oserror(-202)
     if isinstance(e, OSError) and e.errno is not None:

@@ -31,7 +31,8 @@ def err(f, *a):
         f(*a)
     except Exception as e:
         n = e.args[0] if e.args else None
-        return (type(e).__name__, n, str(e))
+        # CPython raises errno subclasses (TimeoutError...); QuecPython code sees OSError
+        return ('OSError' if isinstance(e, OSError) else type(e).__name__, n, str(e))
     return None
 '''
 

@@ -1,0 +1,306 @@
+"""usocket behaves as QuecPython documents it: one test per behaviour, each run
+in an app on the desktop board on both runtimes."""
+
+# A server on app port 80 (remapped to a free port) and a connected pair.
+PAIR = """
+import usocket
+srv = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, usocket.IPPROTO_TCP_SER)
+srv.bind(('127.0.0.1', 80))
+srv.listen(5)
+srv.settimeout(10)
+cli = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, usocket.IPPROTO_TCP)
+cli.settimeout(10)
+cli.connect(('127.0.0.1', 80))
+conn, ip, port = srv.accept()
+conn.settimeout(10)
+"""
+
+
+def test_constants(board):
+    r = board.run("""
+import usocket as u
+print('c', [u.AF_INET, u.AF_INET6, u.SOCK_STREAM, u.SOCK_DGRAM, u.SOCK_RAW, u.IPPROTO_TCP,
+  u.IPPROTO_UDP, u.IPPROTO_TCP_SER, u.TCP_CUSTOMIZE_PORT, u.SOL_SOCKET, u.SO_REUSEADDR, u.TCP_KEEPALIVE])
+""")
+    assert r.value("c") == [2, 10, 1, 2, 3, 6, 17, 7, 8, 0xFFF, 4, 2], r
+
+
+def test_accept_returns_conn_ip_port(board):
+    r = board.run(PAIR + """
+print('types', [type(conn).__name__, type(ip).__name__, type(port).__name__])
+print('ip', repr(ip))
+print('same class', isinstance(conn, usocket.socket))
+""")
+    assert r.code == 0, r
+    assert r.value("types") == ["socket", "str", "int"]
+    assert r.value("ip") == "127.0.0.1"
+    assert r.value("same class") is True
+
+
+def test_getaddrinfo_shape(board):
+    r = board.run("""
+import usocket
+print('name', usocket.getaddrinfo('www.baidu.com', 80))
+print('strport', usocket.getaddrinfo('127.0.0.1', '8080'))
+print('empty', usocket.getaddrinfo('', 0))
+print('v6', usocket.getaddrinfo('::1', 7))
+print('extra', usocket.getaddrinfo('localhost', 80, 0, usocket.SOCK_STREAM))
+print('type', [type(usocket.getaddrinfo('localhost', 1)).__name__, type(usocket.getaddrinfo('localhost', 1)[0]).__name__])
+""")
+    assert r.code == 0, r
+    assert r.value("name") == [(2, 1, 0, "www.baidu.com", ("36.152.44.95", 80))]
+    assert r.value("strport") == [(2, 1, 0, "127.0.0.1", ("127.0.0.1", 8080))]
+    assert r.value("empty") == [(2, 1, 0, "", ("0.0.0.0", 0))]
+    assert r.value("v6") == [(10, 1, 0, "::1", ("::1", 7))]
+    assert r.value("extra") == [(2, 1, 0, "localhost", ("127.0.0.1", 80))]
+    assert r.value("type") == ["list", "tuple"]
+
+
+def test_getaddrinfo_failures(board):
+    r = board.run("""
+import usocket
+print('unknown', err(usocket.getaddrinfo, 'no.such.host.example', 80))
+print('badport', err(usocket.getaddrinfo, 'localhost', 'http'))
+""")
+    assert r.code == 0, r
+    assert r.value("unknown")[:2] == ("OSError", -202)
+    assert r.value("badport")[:2] == ("OSError", -201)
+    assert '"hosts"' in r.err and "no.such.host.example" in r.err, r
+
+
+def test_tuples_and_lists_as_addresses(board):
+    r = board.run("""
+import usocket
+srv = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, usocket.IPPROTO_TCP_SER)
+srv.bind(['127.0.0.1', 80])
+srv.listen(1)
+c = usocket.socket()
+c.settimeout(10)
+print('connect', c.connect(['127.0.0.1', 80]))
+print('bind', srv.getsocketsta())
+""")
+    assert r.code == 0, r
+    assert r.value("connect") is None
+
+
+def test_udp_sendto_recvfrom(board):
+    r = board.run("""
+import usocket
+a = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM, usocket.IPPROTO_UDP)
+a.bind(('127.0.0.1', 80))
+a.settimeout(10)
+b = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM, usocket.IPPROTO_UDP)
+b.settimeout(10)
+print('sent', b.sendto(b'ping', ('127.0.0.1', 80)))
+data, addr = a.recvfrom(64)
+print('got', data, type(addr).__name__, addr[0], type(addr[1]).__name__)
+a.sendto(data.upper(), addr)
+print('reply', b.recvfrom(64))
+""")
+    assert r.code == 0, r
+    assert r.value("sent") == 4
+    assert r.out.splitlines()[1] == "got b'ping' tuple 127.0.0.1 int", r
+    assert r.value("reply") == (b"PING", ("127.0.0.1", 80))
+
+
+def test_timeouts_raise_110_with_name(board):
+    r = board.run(PAIR + """
+print('recv', err(conn.recv, 10) if conn.settimeout(0.2) is None else 0)
+print('read', err(conn.read, 10))
+print('accept', err(srv.accept) if srv.settimeout(0.2) is None else 0)
+u = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+u.bind(('127.0.0.1', 0))
+u.settimeout(0.2)
+print('recvfrom', err(u.recvfrom, 10))
+""")
+    assert r.code == 0, r
+    for key in ("recv", "read", "accept", "recvfrom"):
+        kind, n, text = r.value(key)
+        assert (kind, n) == ("OSError", 110), (key, r)
+        assert "110" in text and "ETIMEDOUT" in text, (key, text)
+
+
+def test_connect_timeout_110(board):
+    # A listener that never accepts and has a full backlog drops new SYNs.
+    r = board.run("""
+import usocket
+srv = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, usocket.IPPROTO_TCP_SER)
+srv.bind(('127.0.0.1', 80))
+srv.listen(0)
+held = []
+res = None
+for i in range(8):
+    c = usocket.socket()
+    c.settimeout(0.3)
+    res = err(c.connect, ('127.0.0.1', 80))
+    held.append(c)
+    if res:
+        break
+print('connect', res)
+""")
+    assert r.code == 0, r
+    kind, n, text = r.value("connect")
+    assert (kind, n) == ("OSError", 110) and "ETIMEDOUT" in text, r
+
+
+def test_nonblocking_raises_11_and_115(board):
+    r = board.run(PAIR + """
+conn.setblocking(False)
+print('recv', err(conn.recv, 10))
+srv.setblocking(False)
+print('accept', err(srv.accept))
+n = usocket.socket()
+n.setblocking(False)
+print('connect', err(n.connect, ('127.0.0.1', 80)))
+""")
+    assert r.code == 0, r
+    assert r.value("recv")[:2] == ("OSError", 11) and "EAGAIN" in r.value("recv")[2]
+    assert r.value("accept")[:2] == ("OSError", 11)
+    assert r.value("connect")[:2] == ("OSError", 115)
+
+
+def test_keepalive_in_minutes(board):
+    probe = ""
+    if board.runtime == "cpython":
+        # CPython can read the kernel's values back through the native socket.
+        probe = """
+import socket as S
+k = cli._s._k
+print('kernel', [k.getsockopt(S.SOL_SOCKET, S.SO_KEEPALIVE) != 0, k.getsockopt(S.IPPROTO_TCP, S.TCP_KEEPIDLE),
+  k.getsockopt(S.IPPROTO_TCP, S.TCP_KEEPINTVL), k.getsockopt(S.IPPROTO_TCP, S.TCP_KEEPCNT)])
+"""
+    r = board.run(PAIR + """
+print('set', cli.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 2))
+print('range', err(cli.setsockopt, usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 121))
+print('reuse', cli.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1))
+""" + probe)
+    assert r.code == 0, r
+    assert r.value("set") is None and r.value("reuse") is None
+    assert r.value("range")[0] == "ValueError"
+    if board.runtime == "cpython":
+        assert r.value("kernel") == [True, 120, 25, 3], r
+
+
+def test_getsocketsta_through_a_connection(board):
+    r = board.run("""
+import usocket
+srv = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, usocket.IPPROTO_TCP_SER)
+st = [srv.getsocketsta()]
+srv.bind(('127.0.0.1', 80))
+srv.listen(5)
+st.append(srv.getsocketsta())
+cli = usocket.socket()
+st.append(cli.getsocketsta())
+cli.settimeout(10)
+cli.connect(('127.0.0.1', 80))
+conn, ip, port = srv.accept()
+conn.settimeout(10)
+st += [cli.getsocketsta(), conn.getsocketsta()]
+cli.send(b'x')
+conn.recv(1)
+cli.close()
+st.append(cli.getsocketsta())
+# the server side sees the peer's FIN (CLOSE_WAIT) before reading it
+import utime
+for i in range(100):
+    if conn.getsocketsta() == 7:
+        break
+    utime.sleep_ms(20)
+st.append(conn.getsocketsta())
+conn.close()
+st.append(conn.getsocketsta())
+srv.close()
+st.append(srv.getsocketsta())
+print('states', st)
+""")
+    assert r.code == 0, r
+    assert r.value("states") == [0, 1, 0, 4, 4, -1, 7, -1, -1], r
+
+
+def test_stream_methods_and_str_data(board):
+    r = board.run(PAIR + """
+print('send str', cli.send('abc\\n'))
+print('write str', cli.write('def\\n'))
+print('sendall', cli.sendall(b'ghi\\nrest'))
+f = conn.makefile('rb')
+print('makefile is self', f is conn)
+print('readline', conn.readline())
+print('read', conn.read(4))
+buf = bytearray(4)
+print('readinto', [conn.readinto(buf), bytes(buf)])
+cli.close()
+print('read to eof', conn.read())
+""")
+    assert r.code == 0, r
+    assert r.value("send str") == 4 and r.value("write str") == 4 and r.value("sendall") is None
+    assert r.value("makefile is self") is True
+    assert r.value("readline") == b"abc\n"
+    assert r.value("read") == b"def\n"
+    assert r.value("readinto") == [4, b"ghi\n"]
+    assert r.value("read to eof") == b"rest"
+
+
+def test_recv_raises_107_at_end_of_stream(board):
+    r = board.run(PAIR + """
+cli.send(b'last words')
+cli.close()
+print('data', conn.recv(1024))
+print('eof', err(conn.recv, 1024))
+print('again', err(conn.recv, 1024))
+print('zero', conn.recv(0))
+""")
+    assert r.code == 0, r
+    assert r.value("data") == b"last words"
+    for key in ("eof", "again"):
+        kind, n, text = r.value(key)
+        assert (kind, n) == ("OSError", 107) and "ENOTCONN" in text, r
+    assert r.value("zero") == b""
+
+
+def test_second_connect_114(board):
+    r = board.run(PAIR + """
+print('again', err(cli.connect, ('127.0.0.1', 80)))
+failed = usocket.socket()
+failed.settimeout(10)
+print('refused', err(failed.connect, ('127.0.0.1', 9)))
+print('retry', err(failed.connect, ('127.0.0.1', 80)))
+""")
+    assert r.code == 0, r
+    assert r.value("again")[:2] == ("OSError", 114) and "EALREADY" in r.value("again")[2]
+    assert r.value("refused")[:2] == ("OSError", 111)
+    assert r.value("retry")[:2] == ("OSError", 114)
+
+
+def test_recv_on_never_connected_stream_107(board):
+    r = board.run("""
+import usocket
+s = usocket.socket()
+print('recv', err(s.recv, 10))
+""")
+    assert r.code == 0, r
+    assert r.value("recv")[:2] == ("OSError", 107)
+
+
+def test_unknown_setsockopt_warns(board):
+    r = board.run("""
+import usocket
+s = usocket.socket()
+print('ret', s.setsockopt(usocket.SOL_SOCKET, 0x1234, 1))
+""")
+    assert r.code == 0, r
+    assert "Warning: lwip.setsockopt() option not implemented" in r.lines, r
+    assert r.value("ret") is None
+
+
+def test_bind_empty_host_is_the_data_call_ip(board):
+    r = board.run("""
+import usocket
+a = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+a.bind(('', 80))
+a.settimeout(10)
+b = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+b.sendto(b'x', ('127.0.0.1', 80))
+print('got', a.recvfrom(8)[0])
+""")
+    assert r.code == 0, r
+    assert r.value("got") == b"x"
