@@ -10,7 +10,10 @@ ticks_us = _t.ticks_us
 ticks_cpu = _t.ticks_cpu
 ticks_diff = _t.ticks_diff
 ticks_add = _t.ticks_add
-time = _t.time
+
+
+def time():
+    return int(_t.time())  # whole seconds on the module; the unix port gives a float
 
 
 # Sleeps are where a thread asked to stop with _thread.stop_thread() stops.

@@ -50,12 +50,16 @@ class Result:
         self.lines = out.splitlines()
 
     def value(self, key):
-        """The repr printed by `print(KEY, repr(x))` in the app, evaluated."""
+        """What the app printed after KEY: a Python literal evaluated, else the text."""
         import ast
 
         for line in self.lines:
             if line.startswith(key + " "):
-                return ast.literal_eval(line[len(key) + 1:])
+                text = line[len(key) + 1:]
+                try:
+                    return ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    return text
         raise AssertionError(f"{key!r} not printed; stdout:\n{self.out}\nstderr:\n{self.err}")
 
     def __repr__(self):
