@@ -99,9 +99,10 @@ def run(app, runtime="micropython", net=None, duration=None, board="unix", flash
                       file=sys.stderr)
                 code = 0
         except KeyboardInterrupt:
-            # The terminal sent Ctrl-C to the board as well; let it finish.
+            # From a terminal the board got the same Ctrl-C; if it was only
+            # us (a signal to this process), pass it on.
             try:
-                code = proc.wait(STOP_GRACE)
+                code = proc.wait(0.5)
             except subprocess.TimeoutExpired:
                 code, _ = _stop(proc)
     return code if code >= 0 else 128 - code

@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import socketserver
@@ -86,13 +87,20 @@ class Board:
             (d / name).write_text(text)
         return str(d)
 
-    def _cmd(self, app, net, args):
+    def _cmd(self, app, net, args, netns=False):
         net_file = self.tmp / f"net{self._n}.json"
         net_file.write_text(json.dumps(merge(TEST_NET, net or {})))
-        return QPYSHIM + ["run", "--runtime", self.runtime, "--net", str(net_file), *args, app]
+        cmd = QPYSHIM + ["run", "--runtime", self.runtime, "--net", str(net_file), *args, app]
+        if netns:
+            # A network namespace of our own with only loopback up: even a
+            # broken guard could not send a packet anywhere else.
+            if not shutil.which("unshare") or os.geteuid() != 0:
+                pytest.skip("needs root and unshare for a private network namespace")
+            cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *cmd]
+        return cmd
 
-    def run(self, source=None, path=None, net=None, files=None, args=(), timeout=30):
-        cmd = self._cmd(self._app(source, path, files), net, args)
+    def run(self, source=None, path=None, net=None, files=None, args=(), timeout=30, netns=False):
+        cmd = self._cmd(self._app(source, path, files), net, args, netns)
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
         return Result(p.returncode, p.stdout, p.stderr)
 

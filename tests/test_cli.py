@@ -1,0 +1,37 @@
+"""The command line itself: help, version and usage errors."""
+
+import subprocess
+
+from conftest import QPYSHIM, ROOT
+
+
+def qpyshim(*args):
+    return subprocess.run(QPYSHIM + list(args), capture_output=True, text=True, timeout=30, cwd=ROOT)
+
+
+def test_version():
+    r = qpyshim("--version")
+    assert r.returncode == 0 and r.stdout.startswith("qpyshim "), r
+
+
+def test_run_help_lists_the_options():
+    r = qpyshim("run", "--help")
+    assert r.returncode == 0
+    for opt in ("--runtime", "--net", "--duration", "--board", "--flash"):
+        assert opt in r.stdout
+
+
+def test_missing_app():
+    r = qpyshim("run", "no/such/app.py")
+    assert r.returncode != 0 and "no such app" in r.stderr, r
+
+
+def test_bad_duration_and_runtime():
+    assert qpyshim("run", "--duration", "-1", "x.py").returncode == 2
+    r = qpyshim("run", "--runtime", "lua", "x.py")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+
+
+def test_unknown_board():
+    r = qpyshim("run", "--board", "nope", str(ROOT / "examples" / "tcp_client_ip.py"))
+    assert r.returncode != 0 and "unknown board" in r.stderr and "unix" in r.stderr, r
