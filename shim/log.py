@@ -1,5 +1,6 @@
 # QuecPython log: levelled loggers writing "LEVEL:name:msg" lines.
 import sys
+import _thread
 
 CRITICAL = 50
 ERROR = 40
@@ -12,6 +13,7 @@ _NAMES = {CRITICAL: "CRIT", ERROR: "ERROR", WARNING: "WARN", INFO: "INFO", DEBUG
 _level = INFO
 _out = sys.stderr
 _loggers = {}
+_lock = _thread.allocate_lock()
 
 
 class Logger:
@@ -51,9 +53,10 @@ class Logger:
 
 
 def getLogger(name="root"):
-    lg = _loggers.get(name)
-    if lg is None:
-        lg = _loggers[name] = Logger(name)
+    with _lock:
+        lg = _loggers.get(name)
+        if lg is None:
+            lg = _loggers[name] = Logger(name)
     return lg
 
 
