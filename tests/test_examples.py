@@ -3,6 +3,8 @@ desktop board on both runtimes and checked against the note's transcript."""
 
 import re
 
+import pytest
+
 from conftest import EXAMPLES
 
 GET_IP = r"b'GET / HTTP/1.1\r\nHost: 36.152.44.95:80\r\nConnection: close\r\n\r\n'"
@@ -146,3 +148,19 @@ s.close()
     assert r.code == 0, r
     assert r.value("set") == 0
     assert r.value("greeting").startswith(b"peer=127.0.0.4:"), r
+
+
+ALL = sorted(
+    [p for p in EXAMPLES.glob("*.py")]
+    + [p for p in EXAMPLES.iterdir() if (p / "main.py").is_file()]
+    + [EXAMPLES / "note_verbatim" / "tcp_server_and_client.py"]
+)
+
+
+@pytest.mark.parametrize("example", ALL, ids=[str(p.relative_to(EXAMPLES)) for p in ALL])
+def test_every_example_runs_for_a_duration(board, example):
+    """`qpyshim run EXAMPLE --duration 5` ends by itself with the right status."""
+    r = board.run(path=example, args=("--duration", "5"), timeout=60)
+    expected = 1 if example.parent.name == "note_verbatim" else 0
+    assert r.code == expected, r
+    assert "Traceback" not in r.err or expected == 1, r
