@@ -60,28 +60,61 @@ def parse_endpoint(text, where):
     return host, int(port)
 
 
+SECTIONS = {"model": dict, "datacall": dict, "sim": dict, "net": dict, "nics": dict,
+            "hosts": dict, "endpoints": dict, "ports": dict, "stand_ins": list}
+
+
+def _section(cfg, key, source):
+    v = cfg.get(key)
+    if v is None:
+        return SECTIONS[key]()
+    if not isinstance(v, SECTIONS[key]):
+        kind = "an object" if SECTIONS[key] is dict else "a list"
+        raise ConfigError(f"{source}: {key} must be {kind}, not {type(v).__name__}")
+    return v
+
+
+def _object(v, where):
+    if not isinstance(v, dict):
+        raise ConfigError(f"{where} must be an object, not {type(v).__name__}")
+    return v
+
+
 def validate(cfg, source):
-    for n, p in (cfg.get("datacall", {}).get("profiles") or {}).items():
+    sections = {k: _section(cfg, k, source) for k in SECTIONS}
+    dc = sections["datacall"]
+    profiles = _object(dc.get("profiles") or {}, f"{source}: datacall.profiles")
+    for n, p in profiles.items():
         if n not in ("1", "2", "3"):
             raise ConfigError(f"{source}: datacall.profiles: profile {n!r} is not 1, 2 or 3")
+        _object(p, f"{source}: datacall.profiles.{n}")
         if "ipv4" in p:
             _ip(p["ipv4"], f"{source}: datacall.profiles.{n}.ipv4", loopback=True)
-    for kind, nic in (cfg.get("nics") or {}).items():
+    auto = dc.get("auto_activate", [1])
+    if not isinstance(auto, list) or not all(a in (1, 2, 3) for a in auto):
+        raise ConfigError(f"{source}: datacall.auto_activate must be a list of profiles 1-3")
+    for key in ("sim.status", "net.data_state"):
+        sec, name = key.split(".")
+        if not isinstance(sections[sec].get(name, 1), int):
+            raise ConfigError(f"{source}: {key} must be an integer")
+    for kind, nic in sections["nics"].items():
+        _object(nic, f"{source}: nics.{kind}")
         if "ipv4" in nic:
             _ip(nic["ipv4"], f"{source}: nics.{kind}.ipv4", loopback=True)
-    for name, ip in (cfg.get("hosts") or {}).items():
+    for name, ip in sections["hosts"].items():
         _ip(ip, f"{source}: hosts.{name}")
-    for src, dst in (cfg.get("endpoints") or {}).items():
+    for src, dst in sections["endpoints"].items():
         parse_endpoint(src, f"{source}: endpoints key")
         host, _ = parse_endpoint(dst, f"{source}: endpoints[{src!r}]")
         _ip(host, f"{source}: endpoints[{src!r}]", loopback=True)
-    ports = cfg.get("ports") or {}
+    ports = sections["ports"]
     if ports.get("remap_privileged", "auto") not in ("auto", "always", "never"):
         raise ConfigError(f"{source}: ports.remap_privileged must be auto, always or never")
     off = ports.get("offset", 8000)
     if not isinstance(off, int) or not (off == 0 or 0 < off <= 65535 - 1023):
         raise ConfigError(f"{source}: ports.offset must be 0 (any free port) or an offset keeping ports <= 65535")
-    for s in cfg.get("stand_ins") or []:
+    for s in sections["stand_ins"]:
+        _object(s, f"{source}: stand_ins entry")
         if s.get("kind") != "http":
             raise ConfigError(f"{source}: stand_ins: unknown kind {s.get('kind')!r} (known: http)")
         parse_endpoint(s.get("endpoint"), f"{source}: stand_ins endpoint")

@@ -78,7 +78,7 @@ def run(app, runtime="micropython", net=None, duration=None, board="unix", flash
         if flash is None:
             flash = stack.enter_context(tempfile.TemporaryDirectory(prefix="qpyshim-flash-"))
         usr = layout_flash(flash, app)
-        endpoints = cfg.setdefault("endpoints", {})
+        endpoints = cfg["endpoints"] = cfg.get("endpoints") or {}
         for s in cfg.get("stand_ins") or []:
             if s["endpoint"] not in endpoints:  # a user's own mapping wins
                 server = stack.enter_context(standins.KINDS[s["kind"]]())

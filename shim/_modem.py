@@ -55,9 +55,15 @@ def read_saved():
 
     try:
         with open(SAVED) as f:
-            return json.load(f)
+            saved = json.load(f)
     except (OSError, ValueError):
         return None
+    if not isinstance(saved, dict):
+        return None  # a damaged file: boot as if there were none
+    for k in list(saved):
+        if not isinstance(saved[k], dict):
+            del saved[k]
+    return saved
 
 
 def registered():
@@ -95,10 +101,10 @@ def any_active():
     return False
 
 
-def default_ip():
+def default_ip(v6=False):
     """The IP of the first active profile: what bind(('', port)) means."""
     with lock:
         for n in PROFILES:
             if profiles[n]["active"]:
-                return profiles[n]["ipv4"]
+                return profiles[n]["ipv6" if v6 else "ipv4"]
     raise _p.oserror(-1)

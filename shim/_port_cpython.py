@@ -78,17 +78,24 @@ class socket:
         return len(data)
 
     def read(self, n=None):
-        if n is not None:
-            return self._do(self._k.recv, n)
-        out = []
-        while True:
-            d = self._do(self._k.recv, 4096)
+        # MicroPython's stream read waits for n bytes (or the end), unlike recv.
+        out = bytearray()
+        while n is None or len(out) < n:
+            d = self._do(self._k.recv, 4096 if n is None else n - len(out))
             if not d:
-                return b"".join(out)
-            out.append(d)
+                break
+            out += d
+        return bytes(out)
 
     def readinto(self, buf, n=None):
-        return self._do(self._k.recv_into, buf, n or 0)
+        view = memoryview(buf)[: len(buf) if n is None else n]
+        got = 0
+        while got < len(view):
+            k = self._do(self._k.recv_into, view[got:])
+            if not k:
+                break
+            got += k
+        return got
 
     def readline(self):
         out = bytearray()
@@ -234,7 +241,13 @@ class os:
     unlink = remove
     rename = staticmethod(lambda a, b: _os.rename(_host(a), _host(b)))
     chdir = staticmethod(lambda p: _os.chdir(_host(p)))
-    getcwd = staticmethod(_os.getcwd)
+    @staticmethod
+    def getcwd():
+        # The board's root is the folder that holds /usr.
+        cwd, root = _os.getcwd(), _os.path.dirname(_usr) if _usr else None
+        if root and (cwd == root or cwd.startswith(root + "/")):
+            return cwd[len(root):] or "/"
+        return cwd
     getenv = staticmethod(_os.getenv)
     urandom = staticmethod(_os.urandom)
 

@@ -74,8 +74,11 @@ def stop_thread(thread_id):
 
 
 def check_stop():
-    if _live and _live.get(_t.get_ident()):
-        raise SystemExit
+    if _live:
+        with _lock:
+            stop = _live.get(_t.get_ident())
+        if stop:
+            raise SystemExit
 
 
 def stack_size(size=None):

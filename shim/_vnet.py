@@ -27,11 +27,11 @@ def _load():
     for k, v in _config.section("endpoints").items():
         src, dst = _hostport(k), _hostport(v)
         if src[1] is None:
-            ep[src[0]] = dst
-            rev[dst[0]] = src
+            ep[src[0]] = dst  # whole host: not reversed, its loopback IP is shared
         else:
             ep[src] = dst
-            rev[dst] = src
+            if dst[1] is not None:
+                rev[dst] = src  # a stand-in's exact address answers as the public one
     ports = _config.section("ports")
     mode = ports.get("remap_privileged", "auto")
     remap = mode == "always" or (mode == "auto" and not _p.privileged_ok())
@@ -134,9 +134,9 @@ def view(raw):
     """A peer's native address as the app should see it."""
     a = _p.unpack(raw)
     if _rev:
-        v = _rev.get(a) or _rev.get(a[0])
+        v = _rev.get(a)
         if v is not None:
-            return v[0], a[1] if v[1] is None else v[1]
+            return v
     if _back:
         with lock:
             n = _back.get(a) or _back.get(("0.0.0.0", a[1]))

@@ -1,6 +1,9 @@
 # QuecPython dataCall: PDP profiles of the (simulated) cellular link.
 import json
+from ._port import port as _p
 from . import _modem
+
+_save_lock = _p.thread.allocate_lock()
 
 _ZERO4 = "0.0.0.0"
 _ZERO6 = "::"
@@ -55,12 +58,13 @@ def getPDPContext(profileID):
 
 def _save(profileID, key, enable):
     # Persisted where QuecPython's boot reads it on the next power-on.
-    saved = _modem.read_saved() or {}
-    for n in _modem.PROFILES:
-        saved.setdefault(str(n), {"autoActivate": 1 if n == 1 else 0, "autoConnect": 1 if n == 1 else 0})
-    saved[str(profileID)][key] = enable
-    with open(_modem.SAVED, "w") as f:
-        json.dump(saved, f)
+    with _save_lock:
+        saved = _modem.read_saved() or {}
+        for n in _modem.PROFILES:
+            saved.setdefault(str(n), {"autoActivate": 1 if n == 1 else 0, "autoConnect": 1 if n == 1 else 0})
+        saved[str(profileID)][key] = enable
+        with open(_modem.SAVED, "w") as f:
+            json.dump(saved, f)
     return 0
 
 

@@ -8,7 +8,8 @@ def _mac_text(mac):
 
 
 class _Ethernet:
-    def __init__(self, mac, ip="", subnet="", gateway="", *hw):
+    def __init__(self, mac, ip="", subnet="", gateway="", spi_port=-1, spi_cs_pin=-1,
+                 extint_pin=-1, reset_pin=-1, work_mode=0):
         if not isinstance(mac, (bytes, bytearray)) or len(mac) != 6:
             raise ValueError("mac should be 6 bytes")
         s = _nic.settings("ethernet")

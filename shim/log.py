@@ -34,7 +34,10 @@ class Logger:
         if level >= self._effective():
             if args:
                 msg = msg % args
-            _out.write("%s:%s:%s\n" % (_NAMES.get(level, str(level)), self.name, msg))
+            out = _out
+            out.write("%s:%s:%s\n" % (_NAMES.get(level, str(level)), self.name, msg))
+            if hasattr(out, "flush"):
+                out.flush()  # a log file must hold the line as soon as it is written
 
     def debug(self, msg, *args):
         self.log(DEBUG, msg, *args)

@@ -19,8 +19,9 @@ SOL_SOCKET = 0xFFF
 SO_REUSEADDR = 0x0004
 TCP_KEEPALIVE = 0x02  # value in minutes, 1-120
 
-# Socket life, mapped to lwIP tcp_state numbers by getsocketsta().
-_NEW, _CONNECTING, _CONNECTED, _LISTEN, _EOF, _CLOSED = 0, 2, 4, 1, 7, -1
+# Socket life, mapped to lwIP tcp_state numbers by getsocketsta(). A failed
+# connect reads as CLOSED (0) but, unlike a new socket, can't connect again.
+_NEW, _CONNECTING, _CONNECTED, _LISTEN, _EOF, _CLOSED, _FAILED = 0, 2, 4, 1, 7, -1, 100
 
 _err = _p.oserror
 
@@ -61,6 +62,7 @@ class socket:
         self._to = None  # None blocking, 0 non-blocking, else seconds
         self._key = None  # a remapped bind, released on close
         self._bound = False
+        self._peer = None  # (ip, port) as the app knows it, for recvfrom on TCP
         _vnet.opened()
 
     def _fix(self, e):
@@ -74,7 +76,7 @@ class socket:
         if host == "":
             from . import _modem
 
-            host = _modem.default_ip()
+            host = _modem.default_ip(self._af == AF_INET6)
         elif not _vnet.is_literal(host):
             raise _err(22)  # QuecPython binds IP literals only
         self._key = _vnet.bind(self._s, host, port, self._type)
@@ -92,7 +94,14 @@ class socket:
         if self._to is not None:
             ns.settimeout(None)  # accepted sockets start blocking, as on the module
         ip, port = _vnet.view(raw)
-        return socket(self._af, self._type, self._proto, ns), ip, port
+        conn = socket(self._af, self._type, self._proto, ns)
+        conn._peer = (ip, port)
+        return conn, ip, port
+
+    def _leave_from_default_nic(self):
+        # After set_default_NIC, unbound sockets leave from that NIC's address.
+        self._s.bind(_p.pack(_vnet.default_src, 0))
+        self._bound = True
 
     def connect(self, address):
         if self._st == _CLOSED:
@@ -100,13 +109,17 @@ class socket:
         if self._type == SOCK_STREAM and self._st != _NEW:
             raise _err(114)  # set before the attempt: a failed socket can't retry
         host, port = _address(address)
-        raw = _vnet.route(_vnet.resolve(host), port, self._type)
+        ip = _vnet.resolve(host)
+        raw = _vnet.route(ip, port, self._type)
         if _vnet.default_src and not self._bound:
-            self._s.bind(_p.pack(_vnet.default_src, 0))  # leave from the default NIC
+            self._leave_from_default_nic()
+        self._peer = (ip, port)
         self._st = _CONNECTING
         try:
             self._s.connect(raw)
         except OSError as e:
+            if e.errno not in (115, 11):  # not merely in progress
+                self._st = _FAILED
             raise self._fix(e)
         self._st = _CONNECTED
 
@@ -126,6 +139,8 @@ class socket:
         host, port = _address(address)
         if not _vnet.is_literal(host):
             raise ValueError("sendto takes an IP address literal, not %r" % host)
+        if _vnet.default_src and not self._bound:
+            self._leave_from_default_nic()
         try:
             return self._s.sendto(buf, _vnet.route(host, port, self._type))
         except OSError as e:
@@ -141,8 +156,9 @@ class socket:
         if data or self._type != SOCK_STREAM or not size:
             return data
         # The peer closed: QuecPython raises instead of returning b''.
-        if self._st != _CLOSED:
-            self._st = _EOF
+        with _vnet.lock:
+            if self._st != _CLOSED:
+                self._st = _EOF
         raise _err(107)
 
     def recvfrom(self, size):
@@ -150,6 +166,8 @@ class socket:
             data, raw = self._s.recvfrom(size)
         except OSError as e:
             raise self._fix(e)
+        if not raw:  # a stream socket: the kernel names no sender
+            return data, self._peer
         return data, _vnet.view(raw)
 
     def read(self, size=None):
@@ -217,9 +235,23 @@ class socket:
 
     def getsocketsta(self):
         st = self._st
+        if self._type != SOCK_STREAM:
+            return -1 if st == _CLOSED else 0
+        if st == _CONNECTING:
+            st = self._settle()
         if st == _CONNECTED:
-            return _p.tcp_state(self._s) if self._type == SOCK_STREAM else 0
-        return st
+            return _p.tcp_state(self._s)
+        return 0 if st == _FAILED else st
+
+    def _settle(self):
+        # A non-blocking connect: an empty send says whether it finished.
+        try:
+            self._s.send(b"")
+            self._st = _CONNECTED
+        except OSError as e:
+            if e.errno != 11:
+                self._st = _FAILED
+        return self._st
 
     def fileno(self):
         return self._s.fileno()

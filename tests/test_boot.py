@@ -142,3 +142,28 @@ def test_board_files_are_a_board_filesystem(board):
     r = board.run("print('ok', 1)\n", args=("--flash", str(flash)))
     assert r.code == 0, r
     assert sorted(os.listdir(flash)) == ["board.json", "boot.py", "main.py", "shim", "usr"]
+
+
+def test_cwd_is_root(board):
+    assert board.run("print('cwd', uos.getcwd())\n").value("cwd") == "/"
+
+
+def test_damaged_datacall_config_still_boots(board):
+    r = board.run("""
+import dataCall
+print('p1', dataCall.getInfo(1, 0)[2][0])
+""", files={"datacall_config.json": '{"1": 1}'})
+    assert r.code == 0, r
+    assert r.value("p1") == 0  # profile 1 has no autoActivate entry left: it stays down
+
+
+def test_log_file_holds_each_line(board):
+    r = board.run("""
+import log
+log.basicConfig(level=log.INFO, filename='/usr/app.log')
+log.getLogger('f').info('saved')
+with open('/usr/app.log') as f:
+    print('file', repr(f.read()))
+""")
+    assert r.code == 0, r
+    assert r.value("file") == "INFO:f:saved\n"

@@ -304,3 +304,95 @@ print('got', a.recvfrom(8)[0])
 """)
     assert r.code == 0, r
     assert r.value("got") == b"x"
+
+
+def test_getsocketsta_after_nonblocking_and_failed_connect(board):
+    r = board.run("""
+import usocket, utime
+srv = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, usocket.IPPROTO_TCP_SER)
+srv.bind(('127.0.0.1', 80))
+srv.listen(1)
+n = usocket.socket()
+n.setblocking(False)
+print('nb', err(n.connect, ('127.0.0.1', 80))[1])
+st = n.getsocketsta()
+for i in range(500):
+    if st != 2:
+        break
+    utime.sleep_ms(10)
+    st = n.getsocketsta()
+print('settled', st)
+f = usocket.socket()
+f.settimeout(10)
+err(f.connect, ('127.0.0.1', 9))
+print('failed', f.getsocketsta(), err(f.connect, ('127.0.0.1', 80))[1])
+""")
+    assert r.code == 0, r
+    assert r.value("nb") == 115
+    assert r.value("settled") == 4
+    assert r.out.splitlines()[-1] == "failed 0 114", r
+
+
+def test_recvfrom_on_a_stream_names_the_peer(board):
+    r = board.run(PAIR + """
+cli.send(b'hello')
+print('conn', conn.recvfrom(16) == (b'hello', (ip, port)))
+conn.send(b'back')
+print('cli', cli.recvfrom(16))
+""")
+    assert r.code == 0, r
+    assert r.value("conn") is True
+    assert r.value("cli") == (b"back", ("127.0.0.1", 80))
+
+
+def test_read_waits_for_the_whole_size(board):
+    r = board.run(PAIR + """
+import _thread, utime
+def later():
+    cli.send(b'abcd')
+    utime.sleep_ms(200)
+    cli.send(b'efgh')
+_thread.start_new_thread(later, ())
+print('read', conn.read(8))
+buf = bytearray(4)
+_thread.start_new_thread(later, ())
+print('readinto', [conn.readinto(buf, 4), bytes(buf)], conn.read(4))
+""")
+    assert r.code == 0, r
+    assert r.value("read") == b"abcdefgh"
+    assert r.out.splitlines()[-1] == "readinto [4, b'abcd'] b'efgh'", r
+
+
+def test_default_nic_applies_to_udp(board):
+    r = board.run("""
+import ethernet, usocket
+eth = ethernet.W5500(b'\\x02\\x00\\x00\\x00\\x00\\x01', '', '', '', spi_port=1, spi_cs_pin=2, extint_pin=3, reset_pin=4, work_mode=0)
+eth.set_default_NIC(eth.ipconfig()[1][1])
+srv = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+srv.bind(('127.0.0.1', 80))
+srv.settimeout(10)
+u = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+u.sendto(b'a', ('127.0.0.1', 80))
+print('from', srv.recvfrom(8)[1][0])
+print('connect', u.connect(('127.0.0.1', 80)), u.connect(('127.0.0.1', 80)))
+u.send(b'b')
+print('again', srv.recvfrom(8)[1][0])
+""")
+    assert r.code == 0, r
+    assert r.value("from") == "127.0.0.4" and r.value("again") == "127.0.0.4"
+
+
+def test_ipv6_bind_to_the_data_call_address(board):
+    r = board.run("""
+import usocket
+a = usocket.socket(usocket.AF_INET6, usocket.SOCK_DGRAM)
+a.bind(('', 0))
+b = usocket.socket(usocket.AF_INET6, usocket.SOCK_DGRAM)
+b.bind(('::1', 80))
+b.settimeout(10)
+a.sendto(b'six', ('::1', 80))
+data, addr = b.recvfrom(8)
+print('got', [data, addr[0]])
+""")
+    assert r.code == 0, r
+    assert r.value("got") == [b"six", "::1"]

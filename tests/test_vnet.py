@@ -138,3 +138,12 @@ def test_config_errors_are_reported(board, tmp_path):
     assert r.code == 2 and "datacall.profiles.1.ipv4" in r.err and "loopback" in r.err, r
     r = board.run("print(1)\n", net={"endpoints": {"1.2.3.4:80": "192.0.2.1:80"}})
     assert r.code == 2 and "endpoints" in r.err, r
+
+
+@pytest.mark.parametrize("section", [
+    {"datacall": []}, {"ports": 5}, {"stand_ins": [1]}, {"nics": {"wifi": 3}},
+    {"datacall": {"profiles": {"1": "x"}}}, {"sim": {"status": "ready"}},
+])
+def test_config_sections_of_the_wrong_type(board, section):
+    r = board.run("print(1)\n", net=section)
+    assert r.code == 2 and "config error" in r.err and "Traceback" not in r.err, r
