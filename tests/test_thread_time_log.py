@@ -70,8 +70,11 @@ def self_stop():
     print('not reached')
 a = _thread.start_new_thread(sleeper, ())
 b = _thread.start_new_thread(self_stop, ())
-while not ticks:
+for i in range(1000):  # bounded: wait until the sleeper has run once
+    if ticks:
+        break
     utime.sleep_ms(5)
+print('ran', bool(ticks))
 _thread.stop_thread(a)
 for i in range(500):
     if not (_thread.threadIsRunning(a) or _thread.threadIsRunning(b)):
@@ -80,6 +83,7 @@ for i in range(500):
 print('stopped', [_thread.threadIsRunning(a), _thread.threadIsRunning(b)])
 """)
     assert r.code == 0, r
+    assert r.value("ran") is True
     assert r.value("stopped") == [False, False]
     assert "not reached" not in r.out
 
