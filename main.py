@@ -1,5 +1,4 @@
 # Runs after boot.py: the QuecPython app at /usr/main.py, as the module does.
-import sys
 from shim import _app
 
-sys.exit(_app.run())
+_app.done(_app.run())

@@ -2,6 +2,7 @@
 # install() puts them in sys.modules, the only way past MicroPython's builtin
 # u-name aliases (a file called usocket.py is never loaded since 1.21).
 __version__ = "0.1.0"
+PORT = None  # None: chosen from the platform; "unix", "esp32" or "cpython" to force one
 
 MODULES = ("_thread", "utime", "uos", "usocket", "dataCall", "checkNet", "log", "ethernet", "machine")
 

@@ -39,3 +39,9 @@ def _status():
     return 1 if _thread.failures else 0
 
 
+
+
+def done(code):
+    """The app has ended: the desktop runner exits with its status, a board
+    returns to its REPL."""
+    _p.app_done(code)

@@ -1,6 +1,7 @@
-# The simulated cellular side of the desktop board: SIM, registration and the
-# PDP profiles behind dataCall, all read from the board config. dataCall and
-# checkNet are thin API layers over this state.
+# The cellular side behind dataCall and checkNet: SIM, registration and the
+# PDP profiles. On the desktop board it is simulated from the board config; on
+# a board with a network interface of its own (an ESP32) the port's link driver
+# stands behind profile 1, and a watcher keeps that profile's state current.
 from ._port import port as _p
 from . import _config
 
@@ -12,6 +13,15 @@ _net = _config.section("net")
 sim_status = int(_sim.get("status", 1))  # sim.getStatus(): 1 ready
 data_state = int(_net.get("data_state", 1))  # net.getState()[1][0]: 1 home
 _callback = None
+driver = _p.link()  # None: the simulated modem
+
+
+def sim():
+    return driver.sim() if driver else sim_status
+
+
+def reg():
+    return driver.reg() if driver else data_state
 
 
 def _profile(n, c):
@@ -40,11 +50,11 @@ def _boot():
     saved = read_saved()
     if saved is not None:
         auto = [n for n in PROFILES if (saved.get(str(n)) or {}).get("autoActivate")]
-    if registered():
+    if not driver and registered():
         for n in auto:
             if n in profiles:
                 profiles[n]["active"] = True
-    return profiles
+    return profiles, auto
 
 
 SAVED = "/usr/datacall_config.json"
@@ -67,10 +77,8 @@ def read_saved():
 
 
 def registered():
-    return sim_status == 1 and data_state in (1, 5)
+    return sim() == 1 and reg() in (1, 5)
 
-
-profiles = _boot()
 
 
 def set_callback(fun):
@@ -80,11 +88,27 @@ def set_callback(fun):
 
 
 def set_active(n, up):
-    """Bring profile n up or down; tells the app's callback on a change."""
+    """Bring profile n up or down: 0 done, -1 it could not."""
+    if driver:
+        if n != 1:
+            return -1  # one interface: only profile 1 has a link behind it
+        return driver.bring(up, profiles[1]["ctx"])
+    if up and not registered():
+        return -1  # no SIM or no registration: the PDP context can't come up
+    update(n, up)
+    return 0
+
+
+def update(n, up, ipv4=None, dns=None):
+    """Record profile n's state; tells the app's callback on a change."""
     with lock:
         p = profiles[n]
         changed = p["active"] != up
         p["active"] = up
+        if ipv4 is not None:
+            p["ipv4"] = ipv4
+        if dns is not None:
+            p["dns"] = dns
         cb = _callback
     if changed and cb is not None:
         # The module delivers the event later, not inside the caller's frame.
@@ -108,3 +132,9 @@ def default_ip(v6=False):
             if profiles[n]["active"]:
                 return profiles[n]["ipv6" if v6 else "ipv4"]
     raise _p.oserror(-1)
+
+
+profiles, _auto = _boot()
+if driver:
+    driver.start(1 in _auto, update)  # profile 1 follows the interface from here
+del _auto

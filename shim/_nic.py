@@ -1,8 +1,10 @@
 # Extra network interfaces (Ethernet chips, a Wi-Fi module) on the desktop
 # board: each is its own loopback address from the config's "nics" section,
 # so binding to a NIC's IP or making it the default NIC means something real.
+from ._port import port as _p
 from . import _config
-from . import _vnet
+
+_vnet = _p.stack()
 
 _DEFAULTS = {"ethernet": "127.0.0.4", "wifi": "127.0.0.5"}
 

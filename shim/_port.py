@@ -17,10 +17,20 @@
 #   usr_dir()             where the app's /usr lives on the host, or None
 #   mount_usr(path)       make `path` appear as /usr to the app
 #   privileged_ok()       True when ports < 1024 can be bound
+#   stack()               the network stack module: the desktop's virtual
+#                         network (_vnet) or the board's own (_boardnet)
+#   link()                the driver behind dataCall (None: the simulated modem)
+#   app_done(code)        what the board does when main.py's app ends
 #   stderr                the stream for diagnostics
+#
+# shim.PORT, set before shim.install(), picks a port by name instead: that is
+# how the ESP32 port is exercised on the unix interpreter with stand-ins.
 import sys
+from . import PORT as _forced
 
-if sys.implementation.name != "micropython":
+if _forced == "esp32" or (not _forced and sys.platform == "esp32"):
+    from . import _port_esp32 as port
+elif _forced == "cpython" or (not _forced and sys.implementation.name != "micropython"):
     from . import _port_cpython as port
 else:
     from . import _port_unix as port

@@ -331,3 +331,20 @@ def tcp_state(sock):
 
 
 machine = None  # CPython has no machine module; shim.machine stands alone
+
+LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
+NATIVE_STACK = False  # host threads keep the host's stack size
+
+
+def stack():
+    from . import _vnet
+
+    return _vnet
+
+
+def link():
+    return None
+
+
+def app_done(code):
+    sys.exit(code)

@@ -54,9 +54,16 @@ def setsockopt_keepalive(sock, minutes):
 def config_text():
     path = os.getenv("QPYSHIM_CONFIG")
     if not path:
-        return None
-    with open(path) as f:
-        return f.read()
+        if not os.getenv("QPYSHIM_VBOARD"):
+            return None
+        path = "/board.json"  # on the virtual board: its flash, as on a real one
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        if path == "/board.json":
+            return None  # deployed without a config: the defaults
+        raise
 
 
 def usr_dir():
@@ -74,6 +81,9 @@ aliases = {}  # the u-names (usys, ujson, ...) are the interpreter's own
 
 
 def privileged_ok():
+    v = os.getenv("QPYSHIM_PRIVILEGED")  # the host tells a board whose / is its flash
+    if v:
+        return v == "1"
     try:
         with open("/proc/self/status") as f:
             for line in f:
@@ -103,3 +113,26 @@ def tcp_state(sock):
 
 
 import machine  # noqa: E402  the builtin one, extended by shim.machine
+
+LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
+NATIVE_STACK = False  # host threads keep the host's stack size
+
+
+def stack():
+    from . import _vnet
+
+    return _vnet
+
+
+def link():
+    return None  # dataCall runs on the simulated modem of the board config
+
+
+def app_done(code):
+    # Under `qpyshim board` the board stays up and drops to its REPL, as a real
+    # one does; under `qpyshim run` the app's status is the process's.
+    if os.getenv("QPYSHIM_VBOARD"):
+        if code:
+            stderr.write("qpyshim: the app ended with status %d\n" % code)
+        return
+    sys.exit(code)

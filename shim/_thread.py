@@ -12,7 +12,7 @@ _lock = _t.allocate_lock()
 _live = {}  # thread id -> stop requested
 _main = _t.get_ident()
 failures = 0  # threads that ended with an uncaught exception
-_stack = 8448  # QuecPython's default stack size in bytes
+_stack = None  # bytes; the board's default (QuecPython's is 8448) until the app sets one
 
 
 def _run(function, args, gate):
@@ -40,6 +40,8 @@ def start_new_thread(function, args):
         raise TypeError("args must be a tuple")
     gate = _t.allocate_lock()
     gate.acquire()
+    if _p.NATIVE_STACK:  # a board: the size the app asked for is what it gets
+        _t.stack_size(stack_size())
     tid = _t.start_new_thread(_run, (function, args, gate))
     with _lock:
         _live[tid] = False
@@ -84,10 +86,15 @@ def check_stop():
 def stack_size(size=None):
     global _stack
     if size is None:
+        if _stack is None:
+            from . import _limits
+
+            return _limits.thread_stack
         return _stack
     if not isinstance(size, int) or size < 8192:
         raise ValueError("stack size should be >= 8192 bytes")
-    old, _stack = _stack, size
+    old = stack_size()
+    _stack = size
     return old
 
 

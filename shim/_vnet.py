@@ -7,7 +7,6 @@ from ._port import port as _p
 from . import _config
 
 lock = _p.thread.allocate_lock()
-open_sockets = 0
 default_src = None  # the default NIC's address, once an app sets one
 
 
@@ -41,6 +40,9 @@ def _load():
 _hosts, _ep, _rev, _remap, _offset = _load()
 _listen = {}  # (app_ip, app_port, type) -> real port, for remapped binds
 _back = {}  # (ip, real_port) -> app_port
+
+
+addr = _p.pack  # (ip, port) -> the native socket's address form
 
 
 def is_local(ip):
@@ -144,8 +146,3 @@ def view(raw):
             return a[0], n
     return a
 
-
-def opened():
-    global open_sockets
-    with lock:
-        open_sockets += 1

@@ -6,10 +6,10 @@ _POLL_MS = 100
 
 
 def _stage():
-    s = _modem.sim_status
+    s = _modem.sim()
     if s != 1:
         return 1, s
-    r = _modem.data_state
+    r = _modem.reg()
     if r not in (1, 5):
         return 2, r
     return (3, 1) if _modem.any_active() else (3, 0)
@@ -56,7 +56,7 @@ class CheckNetwork:
         print("PROJECT_VERSION  : %s" % self.PROJECT_VERSION)
         print("FIRMWARE_VERSION : %s" % model.get("firmware", "qpyshim-unix"))
         print("POWERON_REASON   : 0")
-        print("SIM_CARD_STATUS  : %d" % _modem.sim_status)
+        print("SIM_CARD_STATUS  : %d" % _modem.sim())
         print("==================================================")
 
     def wait_network_connected(self, timeout_s=60):

@@ -80,10 +80,9 @@ def setDNSServer(profileID, simID, priDNS, secDNS):
     _pid(profileID)
     if simID != 0:
         raise ValueError("invalid value, simID should be 0.")
-    from . import _vnet
-
+    net = _p.stack()
     for ip in (priDNS, secDNS):
-        if not isinstance(ip, str) or not _vnet.is_literal(ip):
+        if not isinstance(ip, str) or not net.is_literal(ip):
             return -1
     with _modem.lock:
         p = _modem.profiles[profileID]
@@ -99,11 +98,7 @@ def setCallback(fun):
 
 
 def activate(profileID):
-    _pid(profileID)
-    if not _modem.registered():
-        return -1  # no SIM or no registration: the PDP context can't come up
-    _modem.set_active(profileID, True)
-    return 0
+    return _modem.set_active(_pid(profileID), True)
 
 
 def deactivate(profileID):

@@ -3,7 +3,9 @@
 # Data calls (send/recv/read/write) go straight to the native socket and only
 # touch Python for the cases QuecPython defines differently.
 from ._port import port as _p
-from . import _vnet
+from . import _limits
+
+_net = _p.stack()  # the desktop's virtual network, or the board's own stack
 
 AF_INET = 2
 AF_INET6 = 10
@@ -51,10 +53,15 @@ class socket:
         if _native is None:
             if af not in (AF_INET, AF_INET6) or type not in (1, 2, 3):
                 raise _err(22)
-            _native = _p.socket(af, type)
+            _limits.take_socket()
+            try:
+                _native = _p.socket(af, type)
+            except BaseException:
+                _limits.give_socket()
+                raise
             self._st = _NEW
         else:
-            self._st = _CONNECTED
+            self._st = _CONNECTED  # accept() has counted it already
         self._s = _native
         self._af = af
         self._type = type
@@ -63,7 +70,6 @@ class socket:
         self._key = None  # a remapped bind, released on close
         self._bound = False
         self._peer = None  # (ip, port) as the app knows it, for recvfrom on TCP
-        _vnet.opened()
 
     def _fix(self, e):
         # The unix port reports a timed-out recv as EAGAIN; QuecPython says 110.
@@ -77,9 +83,9 @@ class socket:
             from . import _modem
 
             host = _modem.default_ip(self._af == AF_INET6)
-        elif not _vnet.is_literal(host):
+        elif not _net.is_literal(host):
             raise _err(22)  # QuecPython binds IP literals only
-        self._key = _vnet.bind(self._s, host, port, self._type)
+        self._key = _net.bind(self._s, host, port, self._type)
         self._bound = True
 
     def listen(self, backlog=0):
@@ -87,20 +93,22 @@ class socket:
         self._st = _LISTEN
 
     def accept(self):
+        _limits.take_socket()
         try:
             ns, raw = self._s.accept()
-        except OSError as e:
-            raise self._fix(e)
+        except BaseException as e:
+            _limits.give_socket()
+            raise self._fix(e) if isinstance(e, OSError) else e
         if self._to is not None:
             ns.settimeout(None)  # accepted sockets start blocking, as on the module
-        ip, port = _vnet.view(raw)
+        ip, port = _net.view(raw)
         conn = socket(self._af, self._type, self._proto, ns)
         conn._peer = (ip, port)
         return conn, ip, port
 
     def _leave_from_default_nic(self):
         # After set_default_NIC, unbound sockets leave from that NIC's address.
-        self._s.bind(_p.pack(_vnet.default_src, 0))
+        self._s.bind(_net.addr(_net.default_src, 0))
         self._bound = True
 
     def connect(self, address):
@@ -109,9 +117,9 @@ class socket:
         if self._type == SOCK_STREAM and self._st != _NEW:
             raise _err(114)  # set before the attempt: a failed socket can't retry
         host, port = _address(address)
-        ip = _vnet.resolve(host)
-        raw = _vnet.route(ip, port, self._type)
-        if _vnet.default_src and not self._bound:
+        ip = _net.resolve(host)
+        raw = _net.route(ip, port, self._type)
+        if _net.default_src and not self._bound:
             self._leave_from_default_nic()
         self._peer = (ip, port)
         self._st = _CONNECTING
@@ -137,12 +145,12 @@ class socket:
 
     def sendto(self, buf, address):
         host, port = _address(address)
-        if not _vnet.is_literal(host):
+        if not _net.is_literal(host):
             raise ValueError("sendto takes an IP address literal, not %r" % host)
-        if _vnet.default_src and not self._bound:
+        if _net.default_src and not self._bound:
             self._leave_from_default_nic()
         try:
-            return self._s.sendto(buf, _vnet.route(host, port, self._type))
+            return self._s.sendto(buf, _net.route(host, port, self._type))
         except OSError as e:
             raise self._fix(e)
 
@@ -156,7 +164,7 @@ class socket:
         if data or self._type != SOCK_STREAM or not size:
             return data
         # The peer closed: QuecPython raises instead of returning b''.
-        with _vnet.lock:
+        with _limits.lock:
             if self._st != _CLOSED:
                 self._st = _EOF
         raise _err(107)
@@ -168,7 +176,7 @@ class socket:
             raise self._fix(e)
         if not raw:  # a stream socket: the kernel names no sender
             return data, self._peer
-        return data, _vnet.view(raw)
+        return data, _net.view(raw)
 
     def read(self, size=None):
         try:
@@ -257,13 +265,13 @@ class socket:
         return self._s.fileno()
 
     def close(self):
-        with _vnet.lock:
+        with _limits.lock:
             if self._st == _CLOSED:
                 return
             self._st = _CLOSED
-            _vnet.open_sockets -= 1
+            _limits.open_sockets -= 1
         if self._key:
-            _vnet.release(self._key)
+            _net.release(self._key)
         self._s.close()
 
     def __repr__(self):
@@ -277,5 +285,5 @@ def getaddrinfo(host, port, *_ignored):
         port = int(port)
     if not 0 <= _int(port, "port") <= 65535:
         raise ValueError("port must be 0-65535")
-    ip = _vnet.resolve(host)
+    ip = _net.resolve(host)
     return [(AF_INET6 if ":" in ip else AF_INET, SOCK_STREAM, 0, host, (ip, port))]

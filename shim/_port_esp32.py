@@ -1,0 +1,128 @@
+# ESP32 boards on stock MicroPython (1.24 and newer). Their sockets already
+# take and return (ip, port) tuples and raise OSError(errno), so nothing is
+# converted here: the shim's sockets hand addresses straight through.
+import socket as _s
+import _thread as thread
+import time
+import os
+import sys
+import machine  # noqa: F401  the board's own, extended by shim.machine
+
+name = "esp32"
+stderr = sys.stderr
+socket = _s.socket
+CONFIG = "/board.json"  # written by `qpyshim image` / `qpyshim deploy`
+
+# lwIP has 10 sockets on ESP-IDF's default CONFIG_LWIP_MAX_SOCKETS, which
+# MicroPython's ESP32 builds keep; 8 KiB is QuecPython's smallest thread stack
+# and what the board's internal RAM can give each of a handful of threads.
+LIMITS = {"sockets": 10, "thread_stack": 8192}
+NATIVE_STACK = True
+
+
+def pack(ip, port):
+    return (ip, port)
+
+
+def unpack(addr):
+    return addr
+
+
+def inet_pton(af, ip):
+    from . import _boardnet
+
+    if not _boardnet.is_literal(ip):
+        raise OSError(22)
+    if af == 2:
+        return bytes(int(x) for x in ip.split("."))
+    raise OSError(97)  # EAFNOSUPPORT: the board's sockets are IPv4
+
+
+def oserror(n):
+    return OSError(n)
+
+
+def setsockopt_reuseaddr(sock, on):
+    sock.setsockopt(_s.SOL_SOCKET, _s.SO_REUSEADDR, on)
+
+
+def setsockopt_keepalive(sock, minutes):
+    # lwIP numbers: SO_KEEPALIVE 0x0008, TCP_KEEPIDLE 3, TCP_KEEPINTVL 4, TCP_KEEPCNT 5.
+    sock.setsockopt(_s.SOL_SOCKET, 8, 1 if minutes else 0)
+    if minutes:
+        sock.setsockopt(6, 3, minutes * 60)
+        sock.setsockopt(6, 4, 25)
+        sock.setsockopt(6, 5, 3)
+
+
+def config_text():
+    try:
+        with open(CONFIG) as f:
+            return f.read()
+    except OSError:
+        return None  # no config: the defaults (Wi-Fi with no network set)
+
+
+def usr_dir():
+    return "/usr"  # the app's own folder on the board's filesystem
+
+
+def mount_usr(path):
+    try:
+        os.mkdir(path)
+    except OSError:
+        pass  # already there
+    os.chdir("/")  # QuecPython starts in / with "" on sys.path: import usr.x works
+    if "" not in sys.path:
+        sys.path.insert(0, "")
+
+
+aliases = {}  # the u-names are the interpreter's own
+
+
+def privileged_ok():
+    return True  # nothing stops a board binding port 80
+
+
+def print_exception(e):
+    sys.print_exception(e)
+
+
+def heap_free():
+    import gc
+
+    return gc.mem_free()
+
+
+def tcp_state(sock):
+    # The board's recv() takes no flags, so no peek: poll says whether the
+    # peer hung up or the socket failed; otherwise it counts as established.
+    import select
+
+    p = select.poll()
+    p.register(sock, select.POLLIN)
+    for _, ev in p.poll(0):
+        if ev & select.POLLERR:
+            return 0
+        if ev & select.POLLHUP:
+            return 7
+    return 4
+
+
+def stack():
+    from . import _boardnet
+
+    return _boardnet
+
+
+def link():
+    from . import _config
+    from . import _esp32_link
+
+    return _esp32_link.Link(_config.section("link"))
+
+
+def app_done(code):
+    # A board does not exit: it prints why the app stopped and shows its REPL.
+    if code:
+        stderr.write("qpyshim: the app ended with status %d\n" % code)
