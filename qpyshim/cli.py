@@ -28,7 +28,57 @@ def build_parser():
     r.add_argument("--board", default="unix", help="board config under boards/ (default: unix)")
     r.add_argument("--flash", metavar="DIR",
                    help="keep the board's filesystem in DIR (default: a temporary folder)")
+
+    i = sub.add_parser("image", help="build a LittleFS filesystem image for a board")
+    i.add_argument("app", help="the app: a .py file, or a folder with a main.py")
+    i.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the image")
+    i.add_argument("--board", default="esp32", help="board config under boards/ (default: esp32)")
+    i.add_argument("--size", type=_size, metavar="BYTES",
+                   help="partition size, e.g. 0x600000 for an 8 MiB ESP32 (default: the board's vfs size)")
+    i.add_argument("--no-mpy", action="store_true", help="keep the shim as .py instead of compiling it")
+    i.add_argument("--config", metavar="FILE.json",
+                   help="merged over the board config written to the board (Wi-Fi credentials, ...)")
+
+    f = sub.add_parser("flash", help="write a filesystem image (and a firmware) to an ESP32 with esptool")
+    f.add_argument("image", help="the image from `qpyshim image`")
+    f.add_argument("--port", required=True, help="serial port, e.g. /dev/ttyUSB0")
+    f.add_argument("--board", default="esp32", help="board config under boards/ (default: esp32)")
+    f.add_argument("--firmware", metavar="FIRMWARE.bin", help="a MicroPython firmware to write first")
+    f.add_argument("--baud", type=int, help="baud rate (default: the board's, 460800 for esp32)")
+    f.add_argument("--erase", action="store_true", help="erase the whole flash first")
+    f.add_argument("--dry-run", action="store_true", help="print the esptool commands, run nothing")
+
+    w = sub.add_parser("firmware", help="build MicroPython with the shim frozen in (needs a checkout and ESP-IDF)")
+    w.add_argument("--board", default="ESP32_GENERIC", help="MicroPython board (default: ESP32_GENERIC)")
+    w.add_argument("--micropython-dir", metavar="DIR", help="MicroPython checkout (default: $MICROPY_DIR)")
+    w.add_argument("--check", action="store_true", help="only check firmware/manifest.py")
+    w.add_argument("--dry-run", action="store_true", help="print the build commands, run nothing")
+    w.add_argument("-j", "--jobs", type=int, help="parallel make jobs")
+
+    d = sub.add_parser("deploy", help="copy the shim and an app to a board over its REPL, then soft-reset")
+    d.add_argument("app", help="the app: a .py file, or a folder with a main.py")
+    d.add_argument("--port", required=True, help="serial port of the board (or a `qpyshim board` pty)")
+    d.add_argument("--board", choices=("esp32", "quectel", "unix"),
+                   help="what the board is (default: asked from the board itself)")
+    d.add_argument("--no-mpy", action="store_true", help="copy the shim as .py")
+    d.add_argument("--config", metavar="FILE.json", help="merged over the board config copied to the board")
+    d.add_argument("--follow", action="store_true", help="show the board's output after the reset until Ctrl-C")
+
+    b = sub.add_parser("board", help="a virtual board: MicroPython behind a pty that mpremote can use")
+    b.add_argument("--dir", metavar="FLASH_DIR", help="the board's flash (default: a new temporary folder)")
+    b.add_argument("--link", metavar="PATH", help="also make PATH a symlink to the pty")
+    b.add_argument("--echo", action="store_true", help="also print everything the board prints")
     return p
+
+
+def _size(text):
+    try:
+        v = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (0x200000 or 2097152)") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return v
 
 
 def main(argv=None):
@@ -38,4 +88,25 @@ def main(argv=None):
 
         return runner.run(args.app, runtime=args.runtime, net=args.net, duration=args.duration,
                           board=args.board, flash=args.flash)
+    if args.command == "image":
+        from . import image
+
+        return image.main(args.board, args.app, args.output, args.size, not args.no_mpy, args.config)
+    if args.command == "flash":
+        from . import flash
+
+        return flash.main(args.board, args.port, args.image, args.firmware, args.baud, args.erase,
+                          args.dry_run)
+    if args.command == "firmware":
+        from . import firmware
+
+        return firmware.main(args.board, args.micropython_dir, args.check, args.dry_run, args.jobs)
+    if args.command == "deploy":
+        from . import deploy
+
+        return deploy.main(args.port, args.app, args.board, not args.no_mpy, args.config, args.follow)
+    if args.command == "board":
+        from . import vboard
+
+        return vboard.main(args.dir, args.echo, args.link)
     return 2

@@ -1,0 +1,36 @@
+# Power-on of `qpyshim board`, the virtual board: its flash folder becomes /,
+# then boot.py and main.py run as a board runs them, and the interpreter's
+# REPL takes over (micropython -i). After a soft reset in the raw REPL the host
+# starts us with QPYSHIM_MAIN=0: a board skips main.py then, and mpremote
+# counts on that. The marker at the end tells the host the REPL comes next.
+import os
+import sys
+import vfs
+
+vfs.umount("/")
+vfs.mount(vfs.VfsPosix(os.getenv("QPYSHIM_FLASH")), "/")
+os.chdir("/")
+sys.path[:] = ["", ".frozen", "/lib"]
+
+
+def _qpyshim_run(name, main):
+    try:
+        with open(name) as f:
+            code = compile(f.read(), name, "exec")
+    except OSError:
+        return  # an erased board has neither file
+    try:
+        exec(code, main)
+    except KeyboardInterrupt as e:
+        sys.print_exception(e)
+    except SystemExit:
+        raise  # a board soft-resets: the host restarts us
+    except BaseException as e:  # noqa: B036  the REPL still comes up, as on a board
+        sys.print_exception(e)
+
+
+_qpyshim_run("boot.py", globals())
+if os.getenv("QPYSHIM_MAIN") == "1":
+    _qpyshim_run("main.py", globals())
+del _qpyshim_run
+sys.stdout.write("\x00QPYSHIM:REPL\x00")

@@ -1,0 +1,243 @@
+"""`qpyshim board`: the MicroPython unix port behind a pseudo-terminal, made to
+act like a board on a serial port. A folder plays its flash; mpremote, deploy
+and serial terminals talk to the printed device path.
+
+The unix port's REPL ends the process on a soft reset (Ctrl-D) where a board
+reboots. So this process holds the device side of the pty, runs the
+interpreter on a pty of its own, copies bytes between the two, and starts the
+interpreter again whenever it ends, printing the board's soft-reboot banner.
+After a soft reset from the raw REPL the new interpreter is put straight back
+into the raw REPL and main.py is skipped, which is what a board does and what
+mpremote expects."""
+
+import contextlib
+import errno
+import fcntl
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+import tty
+from pathlib import Path
+
+from . import paths, runner
+
+START = paths.BOARDS / "unix" / "vboard_start.py"
+MARKER = b"\x00QPYSHIM:REPL\x00"  # vboard_start.py prints it just before the REPL
+RAW_BANNER = b"raw REPL; CTRL-B to exit"
+SOFT_REBOOT = b"MPY: soft reboot\r\n"
+OUT_CAP = 64 * 1024  # bytes held for a port nobody reads; older ones are lost, as on a UART
+CTRL_B = 0x02
+
+
+def _raw(fd, isig=False):
+    tty.setraw(fd)
+    attrs = termios.tcgetattr(fd)
+    if isig:  # Ctrl-C interrupts a running program (the REPL turns it off itself)
+        attrs[3] |= termios.ISIG
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+
+
+class Board:
+    def __init__(self, flash, echo=False, exe=None):
+        self.flash = Path(flash).resolve()
+        self.echo = echo
+        self.exe = exe or runner.interpreter("micropython")
+        self.proc = None
+        self.child = None  # our end of the interpreter's pty
+        self.raw = False  # the interpreter is in its raw REPL
+        self.booting = False  # output before the REPL (boot.py, main.py) is passing
+        self.swallow = False  # after a raw soft reset: hide the friendly banner
+        self._pending = b""  # output held back while looking for the marker
+        self._out = bytearray()  # output the port's reader has not taken yet
+        self._last = b""
+        self.master, self._slave = pty.openpty()
+        _raw(self._slave)
+        # We keep the device end open so the port survives its users closing it.
+        self.device = os.ttyname(self._slave)
+        fcntl.fcntl(self.master, fcntl.F_SETFL, fcntl.fcntl(self.master, fcntl.F_GETFL) | os.O_NONBLOCK)
+        self.reboots = 0
+
+    # -- the interpreter -------------------------------------------------------
+    def _spawn(self, run_main):
+        m, s = pty.openpty()
+        _raw(s, isig=True)
+        env = dict(os.environ, QPYSHIM_FLASH=str(self.flash), QPYSHIM_VBOARD="1",
+                   QPYSHIM_MAIN="1" if run_main else "0",
+                   QPYSHIM_PRIVILEGED="1" if os.geteuid() == 0 else "0")
+        for k in ("QPYSHIM_CONFIG", "QPYSHIM_USR", "MICROPYPATH"):
+            env.pop(k, None)  # the board's config is /board.json on its flash
+
+        def _ctty():  # the pty becomes the interpreter's terminal: Ctrl-C is SIGINT
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.proc = subprocess.Popen([self.exe, "-i", str(START)], stdin=s, stdout=s, stderr=s,
+                                     env=env, cwd=self.flash, start_new_session=True,
+                                     preexec_fn=_ctty)
+        os.close(s)
+        self.child = m
+        self.booting = True
+        self._pending = b""
+
+    def _reap(self):
+        os.close(self.child)
+        self.child = None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(2)
+        self._kill()
+
+    def _kill(self):
+        if self.proc and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def reboot(self):
+        """What a board does on a soft reset."""
+        self.reboots += 1
+        self._emit(SOFT_REBOOT)
+        was_raw = self.raw
+        self.raw = False
+        self.swallow = was_raw
+        self._spawn(run_main=not was_raw)
+
+    # -- bytes ------------------------------------------------------------------
+    def _emit(self, data):
+        # A board's console turns each "\n" into "\r\n"; the unix port's print doesn't.
+        out = bytearray()
+        last = self._last
+        for b in data:
+            if b == 0x0A and last != b"\r":
+                out += b"\r"
+            out.append(b)
+            last = bytes((b,))
+        if data:
+            self._last = last
+        if self.echo:
+            sys.stdout.buffer.write(bytes(out))
+            sys.stdout.flush()
+        self._out += out
+        if len(self._out) > OUT_CAP:
+            del self._out[: len(self._out) - OUT_CAP]
+
+    def _from_child(self, data):
+        if RAW_BANNER in data or RAW_BANNER in self._pending + data:
+            self.raw = True
+        if not self.booting:
+            self._emit(data)
+            return
+        buf = self._pending + data
+        i = buf.find(MARKER)
+        if i < 0:
+            keep = len(MARKER) - 1  # the marker may be split across reads
+            if len(buf) > keep:
+                self._emit(buf[:-keep])
+                self._pending = buf[-keep:]
+            else:
+                self._pending = buf
+            return
+        self._emit(buf[:i])
+        rest = buf[i + len(MARKER):]
+        self.booting = False
+        self._pending = b""
+        if self.swallow:
+            self.swallow = "banner"
+            self._banner(rest)
+        else:
+            self._emit(rest)
+
+    def _banner(self, data):
+        # After a raw soft reset: drop the friendly banner, then back to raw.
+        self._pending += data
+        if b">>> " in self._pending:
+            self._pending = b""
+            self.swallow = False
+            os.write(self.child, b"\x01")
+
+    def _from_user(self, data):
+        if self.raw and CTRL_B in data:
+            self.raw = False
+        if self.child is not None:
+            with contextlib.suppress(OSError):
+                os.write(self.child, data)
+
+    # -- the loop ---------------------------------------------------------------
+    def serve(self, stop):
+        """Run until stop() is true; stop is checked at least every 0.2 s."""
+        self._spawn(run_main=True)
+        while not stop():
+            rd = [self.master] + ([self.child] if self.child is not None else [])
+            wr = [self.master] if self._out else []
+            r, w, _ = select.select(rd, wr, [], 0.2)
+            if self.master in w:
+                try:
+                    n = os.write(self.master, self._out)
+                    del self._out[:n]
+                except BlockingIOError:
+                    pass
+            if self.master in r:
+                try:
+                    data = os.read(self.master, 4096)
+                except BlockingIOError:
+                    data = b""
+                if data:
+                    self._from_user(data)
+            if self.child is not None and self.child in r:
+                try:
+                    data = os.read(self.child, 4096)
+                except OSError as e:
+                    if e.errno != errno.EIO:
+                        raise
+                    data = b""
+                if data:
+                    if self.swallow == "banner":
+                        self._banner(data)
+                    else:
+                        self._from_child(data)
+                else:  # the interpreter ended: a soft reset
+                    if self._pending and self.booting:
+                        self._emit(self._pending)
+                    self._reap()
+                    self.reboot()
+
+    def close(self):
+        if self.child is not None:
+            os.close(self.child)
+            self.child = None
+        self._kill()
+        for fd in (self.master, self._slave):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def main(flash=None, echo=False, link=None):
+    paths.check_checkout()
+    with contextlib.ExitStack() as stack:
+        if flash is None:
+            flash = stack.enter_context(tempfile.TemporaryDirectory(prefix="qpyshim-board-"))
+        Path(flash).mkdir(parents=True, exist_ok=True)
+        board = Board(flash, echo=echo)
+        stack.callback(board.close)
+        if link:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(link)
+            os.symlink(board.device, link)
+            stack.callback(lambda: os.path.islink(link) and os.unlink(link))
+        stopping = []
+
+        def _stop(signum, frame):
+            stopping.append(signum)
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        print(f"qpyshim board: {board.device}" + (f" (also {link})" if link else ""))
+        print(f"  flash: {Path(flash).resolve()}")
+        print(f"  try:   mpremote connect {link or board.device} fs ls")
+        print("  stop:  Ctrl-C", flush=True)
+        board.serve(lambda: bool(stopping))
+    return 0
