@@ -5,8 +5,18 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 APP    ?= examples/echo_demo
 RUNTIME ?= micropython
+# Boards: BOARD is a qpyshim board (esp32, quectel, unix) for image, flash and
+# deploy, and a MicroPython board (ESP32_GENERIC, ...) for firmware.
+BOARD  ?=
+PORT   ?=
+IMAGE  ?= fs.img
+CONFIG ?=
+FIRMWARE ?=
+MICROPY_DIR ?=
+DIR    ?=
+need_port = $(if $(PORT),,$(error PORT is not set, e.g. make $@ PORT=/dev/ttyUSB0))
 
-.PHONY: run test setup clean
+.PHONY: run test setup clean image flash deploy board firmware
 
 setup: $(STAMP)
 
@@ -24,6 +34,23 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+image: $(STAMP)
+	$(BIN)/qpyshim image --board $(or $(BOARD),esp32) $(APP) -o $(IMAGE) $(if $(CONFIG),--config $(CONFIG))
+
+flash: $(STAMP)
+	$(need_port)
+	$(BIN)/qpyshim flash --board $(or $(BOARD),esp32) --port $(PORT) $(if $(FIRMWARE),--firmware $(FIRMWARE)) $(IMAGE)
+
+deploy: $(STAMP)
+	$(need_port)
+	$(BIN)/qpyshim deploy --port $(PORT) $(if $(BOARD),--board $(BOARD)) $(if $(CONFIG),--config $(CONFIG)) $(APP)
+
+board: $(STAMP)
+	$(BIN)/qpyshim board $(if $(DIR),--dir $(DIR))
+
+firmware: $(STAMP)
+	$(BIN)/qpyshim firmware --board $(or $(BOARD),ESP32_GENERIC) $(if $(MICROPY_DIR),--micropython-dir $(MICROPY_DIR))
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

@@ -28,6 +28,7 @@ class Link:
         self.nic = None
         self.failed = False
         self.want = False  # the app (or auto-activation) asked for the link
+        self.refused = False  # the modem turned the dial down
         self._seen = (False, _NONE, _NONE)
         self._update = None
         self._lock = _p.thread.allocate_lock()
@@ -85,6 +86,7 @@ class Link:
             ssid = self.cfg.get("ssid")
             if not ssid:
                 _config.log('no Wi-Fi network set: put "link": {"wlan": {"ssid": ..., "password": ...}} in /board.json')
+                self.want = False  # nothing to search for: not registered, not searching
                 return
             nic.connect(ssid, self.cfg.get("password", ""))
         elif self.kind == "lan":
@@ -125,6 +127,8 @@ class Link:
             if st in _DENIED:
                 return 3
             return 2 if self.want else 0
+        if self.refused:
+            return 3
         return 2 if self.want else 0
 
     def bring(self, up, ctx):
@@ -137,6 +141,8 @@ class Link:
             return -1
         self.want = True
         self._connect(ctx)
+        if not self.want:
+            return -1
         t = _p.time
         end = t.ticks_add(t.ticks_ms(), self.timeout_ms)
         while not self.poll():
@@ -198,10 +204,13 @@ class _Dialer:
     def dial(self, ctx):
         c = self.link.cfg
         apn = (ctx and ctx[1]) or c.get("apn", "")
+        self.link.refused = False
         for cmd in c.get("init", ["AT", 'AT+CGDCONT=1,"IP","{apn}"']):
             if not self._at(cmd.replace("{apn}", apn), b"OK"):
+                self.link.refused = True
                 return
         if not self._at(c.get("dial", "ATD*99#"), b"CONNECT"):
+            self.link.refused = True
             return
         net = self.link.network
         self.ppp = net.PPP(self.link.uart)

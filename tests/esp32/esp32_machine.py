@@ -1,0 +1,49 @@
+# Stand-in for the ESP32's `machine` on the unix port: the unix port's own,
+# plus Pin and a UART with a cellular modem on the other end that answers the
+# AT commands of a PPP dial ($QPY_ESP32 "modem": {"refuse": "ATD*99#"} makes
+# it answer ERROR to one command).
+import json
+import os
+import machine as _m
+
+for _k in dir(_m):
+    if not _k.startswith("__"):
+        globals()[_k] = getattr(_m, _k)
+
+_cfg = (json.loads(os.getenv("QPY_ESP32") or "{}")).get("modem", {})
+commands = []  # what the modem was sent, for tests
+
+
+class Pin:
+    OUT = 3
+    IN = 1
+
+    def __init__(self, n, *a, **kw):
+        self.n = n
+
+
+class UART:
+    def __init__(self, id, baudrate=115200, tx=None, rx=None, timeout=0, **kw):
+        self.id = id
+        self.connected = False  # in data mode after ATD
+        self._rx = b""
+
+    def write(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        cmd = data.decode().strip()
+        commands.append(cmd)
+        if cmd == _cfg.get("refuse"):
+            self._rx += b"\r\nERROR\r\n"
+        elif cmd.startswith("ATD"):
+            self._rx += b"\r\nCONNECT 150000000\r\n"
+            self.connected = True
+        else:
+            self._rx += b"\r\nOK\r\n"
+        return len(data)
+
+    def read(self, n=None):
+        if not self._rx:
+            return None
+        d, self._rx = self._rx, b""
+        return d
