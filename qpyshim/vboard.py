@@ -134,12 +134,11 @@ class Board:
         buf = self._pending + data
         i = buf.find(MARKER)
         if i < 0:
-            keep = len(MARKER) - 1  # the marker may be split across reads
-            if len(buf) > keep:
-                self._emit(buf[:-keep])
-                self._pending = buf[-keep:]
-            else:
-                self._pending = buf
+            # Hold back only what could be the start of a split marker.
+            keep = next((k for k in range(min(len(MARKER) - 1, len(buf)), 0, -1)
+                         if buf.endswith(MARKER[:k])), 0)
+            self._emit(buf[: len(buf) - keep])
+            self._pending = buf[len(buf) - keep:]
             return
         self._emit(buf[:i])
         rest = buf[i + len(MARKER):]

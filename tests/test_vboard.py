@@ -1,0 +1,224 @@
+"""`qpyshim board`: the unix port behind a pty as a board. mpremote's fs,
+run and soft-reset against it; soft resets from the friendly REPL, the raw
+REPL and machine.soft_reset(); `qpyshim deploy` over the pty; a clean stop."""
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import termios
+import tty
+
+import pytest
+
+from conftest import EXAMPLES, QPYSHIM, ROOT
+
+MPREMOTE = [sys.executable, "-m", "mpremote"]
+
+
+class Port:
+    """The board's serial port, as a terminal program would open it."""
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(self.fd, termios.TCSANOW)  # not TCSAFLUSH: keep what the board already sent
+        self.seen = b""
+
+    def write(self, data):
+        os.write(self.fd, data)
+
+    def expect(self, pattern, timeout=30):
+        """Read until `pattern`; returns what came before it (and it)."""
+        deadline = time.monotonic() + timeout
+        while pattern not in self.seen:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {pattern!r} from the board; got:\n{self.seen.decode(errors='replace')}")
+            r, _, _ = select.select([self.fd], [], [], left)
+            if r:
+                self.seen += os.read(self.fd, 4096)
+        i = self.seen.index(pattern) + len(pattern)
+        out, self.seen = self.seen[:i], self.seen[i:]
+        return out
+
+    def close(self):
+        os.close(self.fd)
+
+
+class VBoard:
+    def __init__(self, tmp_path):
+        if not shutil.which("unshare") or os.geteuid() != 0:
+            pytest.skip("needs root and unshare for a private network namespace")
+        self.flash = tmp_path / "flash"
+        self.flash.mkdir()
+        self.proc = None
+
+    def start(self):
+        # In a network namespace of its own: apps on it may bind port 80.
+        cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
+               *QPYSHIM, "board", "--dir", str(self.flash)]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        r, _, _ = select.select([self.proc.stdout], [], [], 30)
+        line = self.proc.stdout.readline().decode() if r else ""
+        assert line.startswith("qpyshim board: /dev/"), line + self.proc.stderr.read1().decode()
+        self.device = line.split()[2]
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        code = self.proc.wait(20)
+        left = [pid for pid in os.listdir("/proc") if pid.isdigit() and _runs_from(pid, self.flash)]
+        return code, left
+
+    def mpremote(self, *args, timeout=60):
+        return subprocess.run(MPREMOTE + ["connect", self.device, *args], capture_output=True, text=True,
+                              timeout=timeout, cwd=self.flash.parent)
+
+
+def _runs_from(pid, flash):
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return f"QPYSHIM_FLASH={flash}".encode() in f.read()
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def vboard(tmp_path):
+    b = VBoard(tmp_path)
+    (b.flash / "boot.py").write_text("print('boot.py ran')\n")
+    yield b
+    if b.proc and b.proc.poll() is None:
+        code, left = b.stop()
+        assert code == 0 and not left, (code, left)
+
+
+def test_mpremote_fs_run_and_soft_reset(vboard, tmp_path):
+    vboard.start()
+    local = tmp_path / "hello.txt"
+    local.write_text("from the host\n")
+    p = vboard.mpremote("fs", "cp", str(local), ":hello.txt")
+    assert p.returncode == 0, p.stderr
+    assert (vboard.flash / "hello.txt").read_text() == "from the host\n"  # the flash folder is /
+    p = vboard.mpremote("fs", "ls")
+    assert p.returncode == 0 and "hello.txt" in p.stdout and "boot.py" in p.stdout, p
+    p = vboard.mpremote("fs", "cp", ":hello.txt", str(tmp_path / "back.txt"))
+    assert p.returncode == 0 and (tmp_path / "back.txt").read_text() == "from the host\n"
+    script = tmp_path / "probe.py"
+    script.write_text("import os, sys\nprint('probe', sys.platform, sorted(os.listdir('/')))\n")
+    p = vboard.mpremote("run", str(script))
+    assert p.returncode == 0, p.stderr
+    assert "probe linux ['boot.py', 'hello.txt']" in p.stdout
+    p = vboard.mpremote("resume", "exec", "kept = 41")
+    assert p.returncode == 0, p.stderr
+    p = vboard.mpremote("resume", "eval", "kept + 1")
+    assert p.stdout.strip() == "42"  # resume: no reset, the state is still there
+    p = vboard.mpremote("soft-reset")
+    assert p.returncode == 0, p.stderr
+    p = vboard.mpremote("resume", "eval", "kept")
+    assert p.returncode != 0 and "NameError" in p.stdout + p.stderr  # a reset starts afresh
+
+
+def test_soft_resets_run_boot_then_main(vboard):
+    (vboard.flash / "main.py").write_text(
+        "import time\nprint('main.py ran')\nwhile True:\n    time.sleep_ms(50)\n")
+    vboard.start()
+    port = Port(vboard.device)
+    try:
+        port.expect(b"boot.py ran\r\nmain.py ran\r\n")  # power-on
+        port.write(b"\x03")  # Ctrl-C stops the app; the REPL comes up
+        assert b"KeyboardInterrupt" in port.expect(b">>> ")
+        port.write(b"\x04")  # Ctrl-D at the friendly REPL
+        port.expect(b"MPY: soft reboot\r\nboot.py ran\r\nmain.py ran\r\n")
+        port.write(b"\x03")
+        port.expect(b">>> ")
+        port.write(b"import machine; machine.soft_reset()\r")
+        port.expect(b"MPY: soft reboot\r\nboot.py ran\r\nmain.py ran\r\n")
+        port.write(b"\x03")
+        port.expect(b">>> ")
+        port.write(b"\x01")  # raw REPL, then Ctrl-D with nothing entered
+        port.expect(b"raw REPL; CTRL-B to exit\r\n>")
+        port.write(b"\x04")
+        after = port.expect(b"raw REPL; CTRL-B to exit\r\n>")
+        assert b"soft reboot\r\nboot.py ran\r\n" in after
+        assert b"main.py ran" not in after  # a board skips main.py in the raw REPL
+        port.write(b"print(6 * 7)\x04")
+        assert port.expect(b"\x04>").startswith(b"OK42\r\n")
+        port.write(b"\x02")  # back to the friendly REPL
+        port.expect(b">>> ")
+    finally:
+        port.close()
+
+
+def deploy(vboard, app, *args):
+    return subprocess.run(QPYSHIM + ["deploy", "--port", vboard.device, *args, str(app)], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+
+
+def transcript(vboard):
+    port = Port(vboard.device)
+    try:
+        return port.expect(b"[client] disconnected.\r\n").decode()
+    finally:
+        port.close()
+
+
+def test_deploy_then_reset_runs_the_app(vboard, tmp_path):
+    vboard.start()
+    p = deploy(vboard, EXAMPLES / "echo_demo")
+    assert p.returncode == 0, p.stderr
+    assert "unix at" in p.stdout and " 0 unchanged, 0 removed" in p.stdout, p.stdout
+    assert "soft reset: the app is starting" in p.stdout
+    assert (vboard.flash / "shim" / "usocket.mpy").is_file()  # compiled for the board
+    assert (vboard.flash / "usr" / "note.py").is_file()
+    out = transcript(vboard)
+    assert out.count("[client] recv data: b'1234567890'") == 3, out
+    assert "[server] bind address: 127.0.0.1, 80" in out
+
+    p = deploy(vboard, EXAMPLES / "echo_demo")
+    assert p.returncode == 0, p.stderr
+    assert ": 0 of " in p.stdout, p.stdout  # nothing changed: nothing copied
+    transcript(vboard)
+
+    app = tmp_path / "app"
+    shutil.copytree(EXAMPLES / "echo_demo", app)
+    (app / "main.py").write_text((app / "main.py").read_text().replace("ROUNDS = 3", "ROUNDS = 2"))
+    p = deploy(vboard, app)
+    assert ": 1 of " in p.stdout, p.stdout
+    assert transcript(vboard).count("[client] recv data: b'1234567890'") == 2
+
+    single = tmp_path / "single.py"
+    single.write_text("print('only main')\n")
+    p = deploy(vboard, single)
+    assert p.returncode == 0, p.stderr
+    assert ", 1 removed" in p.stdout, p.stdout
+    assert not (vboard.flash / "usr" / "note.py").exists()
+
+
+def test_deploy_to_a_quectel_module_copies_the_app_only(vboard, tmp_path):
+    vboard.start()
+    app = tmp_path / "app.py"
+    app.write_text("print('hello')\n")
+    p = deploy(vboard, app, "--board", "quectel")
+    assert p.returncode == 0, p.stderr
+    assert "quectel at" in p.stdout and ": 1 of 1 files copied" in p.stdout, p.stdout
+    assert sorted(os.listdir(vboard.flash)) == ["boot.py", "usr"]  # nothing outside /usr
+    assert (vboard.flash / "usr" / "main.py").read_text() == "print('hello')\n"
+
+
+def test_deploy_errors(tmp_path):
+    p = subprocess.run(QPYSHIM + ["deploy", "--port", str(tmp_path / "nope"), str(EXAMPLES / "echo_demo")],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert p.returncode == 2 and "cannot open" in p.stderr, p
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_board_stops_cleanly(vboard, sig):
+    (vboard.flash / "main.py").write_text("import time\nwhile True:\n    time.sleep_ms(50)\n")
+    vboard.start()
+    code, left = vboard.stop(sig)
+    assert code == 0
+    assert left == []  # no interpreter left running
