@@ -222,3 +222,19 @@ def test_board_stops_cleanly(vboard, sig):
     code, left = vboard.stop(sig)
     assert code == 0
     assert left == []  # no interpreter left running
+
+
+def test_mip_installs_the_shim_from_package_json(vboard):
+    import json
+
+    urls = json.loads((ROOT / "package.json").read_text())["urls"]
+    on_disk = {f"shim/{p.name}" for p in (ROOT / "shim").glob("*.py")} - {"shim/_port_cpython.py"}
+    assert {src for _, src in urls} == on_disk  # every board-side module, nothing host-only
+    vboard.start()
+    p = vboard.mpremote("mip", "install", "--target", "/lib", str(ROOT / "package.json"))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert sorted(os.listdir(vboard.flash / "lib" / "shim")) == sorted(n.split("/")[1] for n in on_disk)
+    p = vboard.mpremote("exec", "import shim; shim.install(); import usocket, dataCall; "
+                        "print(usocket.IPPROTO_TCP_SER, dataCall.getInfo(1, 0)[2][0])")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["7", "1"]
