@@ -61,7 +61,8 @@ def parse_endpoint(text, where):
 
 
 SECTIONS = {"model": dict, "datacall": dict, "sim": dict, "net": dict, "nics": dict,
-            "hosts": dict, "endpoints": dict, "ports": dict, "stand_ins": list}
+            "hosts": dict, "endpoints": dict, "ports": dict, "stand_ins": list,
+            "link": dict, "limits": dict, "target": dict}
 
 
 def _section(cfg, key, source):
@@ -118,3 +119,19 @@ def validate(cfg, source):
         if s.get("kind") != "http":
             raise ConfigError(f"{source}: stand_ins: unknown kind {s.get('kind')!r} (known: http)")
         parse_endpoint(s.get("endpoint"), f"{source}: stand_ins endpoint")
+    link = sections["link"]
+    if link.get("interface", "wlan") not in ("wlan", "lan", "ppp"):
+        raise ConfigError(f"{source}: link.interface must be wlan, lan or ppp")
+    for kind in ("wlan", "lan", "ppp"):
+        _object(link.get(kind) or {}, f"{source}: link.{kind}")
+    for key in ("connect_timeout_s", "poll_ms"):
+        v = link.get(key, 1)
+        if not isinstance(v, int) or v <= 0:
+            raise ConfigError(f"{source}: link.{key} must be a whole number > 0")
+    limits = sections["limits"]
+    socks = limits.get("sockets")
+    if socks is not None and (not isinstance(socks, int) or socks < 1):
+        raise ConfigError(f"{source}: limits.sockets must be a whole number > 0, or null for no limit")
+    stack = limits.get("thread_stack", 8192)
+    if not isinstance(stack, int) or stack < 8192:
+        raise ConfigError(f"{source}: limits.thread_stack must be a whole number of bytes >= 8192")
