@@ -68,6 +68,11 @@ def _stop(proc):
 def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None):
     paths.check_checkout()
     board_json = paths.board_dir(board) / "board.json"
+    if not (paths.BOARDS / board / "startup.py").is_file():
+        print(f"qpyshim: {board} is a real board; `qpyshim run` runs desktop boards (unix). "
+              f"Put the app on it with `qpyshim image` + `qpyshim flash`, or `qpyshim deploy`",
+              file=sys.stderr)
+        return 2
     try:
         cfg = netconfig.load(board_json, net)
     except netconfig.ConfigError as e:

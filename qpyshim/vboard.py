@@ -62,6 +62,8 @@ class Board:
         self.device = os.ttyname(self._slave)
         fcntl.fcntl(self.master, fcntl.F_SETFL, fcntl.fcntl(self.master, fcntl.F_GETFL) | os.O_NONBLOCK)
         self.reboots = 0
+        self._quick = 0  # interpreters in a row that ended within a second
+        self._born = 0.0
 
     # -- the interpreter -------------------------------------------------------
     def _spawn(self, run_main):
@@ -80,6 +82,7 @@ class Board:
                                      env=env, cwd=self.flash, start_new_session=True,
                                      preexec_fn=_ctty)
         os.close(s)
+        self._born = time.monotonic()
         self.child = m
         self.booting = True
         self._pending = b""
@@ -100,6 +103,11 @@ class Board:
     def reboot(self):
         """What a board does on a soft reset."""
         self.reboots += 1
+        # A boot.py that resets at once would spin; a board would too, but
+        # needn't take a whole host core with it.
+        self._quick = self._quick + 1 if time.monotonic() - self._born < 1 else 0
+        if self._quick >= 5:
+            time.sleep(1)
         self._emit(SOFT_REBOOT)
         was_raw = self.raw
         self.raw = False

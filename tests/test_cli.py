@@ -35,3 +35,14 @@ def test_bad_duration_and_runtime():
 def test_unknown_board():
     r = qpyshim("run", "--board", "nope", str(ROOT / "examples" / "tcp_client_ip.py"))
     assert r.returncode != 0 and "unknown board" in r.stderr and "unix" in r.stderr, r
+
+
+def test_run_refuses_a_real_board(tmp_path):
+    import subprocess
+
+    from conftest import EXAMPLES, QPYSHIM, ROOT
+
+    p = subprocess.run(QPYSHIM + ["run", "--board", "esp32", str(EXAMPLES / "tcp_client_ip.py")],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert p.returncode == 2
+    assert "esp32 is a real board" in p.stderr and "qpyshim deploy" in p.stderr
