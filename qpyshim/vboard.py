@@ -55,6 +55,7 @@ class Board:
         self.swallow = False  # after a raw soft reset: hide the friendly banner
         self._pending = b""  # output held back while looking for the marker
         self._out = bytearray()  # output the port's reader has not taken yet
+        self._in = bytearray()  # input the interpreter has not taken yet
         self._last = b""
         self.master, self._slave = pty.openpty()
         _raw(self._slave)
@@ -82,7 +83,9 @@ class Board:
                                      env=env, cwd=self.flash, start_new_session=True,
                                      preexec_fn=_ctty)
         os.close(s)
+        fcntl.fcntl(m, fcntl.F_SETFL, fcntl.fcntl(m, fcntl.F_GETFL) | os.O_NONBLOCK)
         self._born = time.monotonic()
+        self._in = bytearray()  # typed into the old interpreter and not read: gone with it
         self.child = m
         self.booting = True
         self._pending = b""
@@ -164,14 +167,14 @@ class Board:
         if b">>> " in self._pending:
             self._pending = b""
             self.swallow = False
-            os.write(self.child, b"\x01")
+            self._in += b"\x01"
 
     def _from_user(self, data):
         if self.raw and CTRL_B in data:
             self.raw = False
         if self.child is not None:
-            with contextlib.suppress(OSError):
-                os.write(self.child, data)
+            self._in += data  # written when the interpreter can take it: never block the relay
+
 
     # -- the loop ---------------------------------------------------------------
     def serve(self, stop):
@@ -180,7 +183,17 @@ class Board:
         while not stop():
             rd = [self.master] + ([self.child] if self.child is not None else [])
             wr = [self.master] if self._out else []
+            if self._in and self.child is not None:
+                wr.append(self.child)
             r, w, _ = select.select(rd, wr, [], 0.2)
+            if self.child is not None and self.child in w:
+                try:
+                    n = os.write(self.child, self._in)
+                    del self._in[:n]
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    self._in.clear()  # the interpreter is gone; the reboot follows
             if self.master in w:
                 try:
                     n = os.write(self.master, self._out)
@@ -197,6 +210,8 @@ class Board:
             if self.child is not None and self.child in r:
                 try:
                     data = os.read(self.child, 4096)
+                except BlockingIOError:
+                    continue
                 except OSError as e:
                     if e.errno != errno.EIO:
                         raise
