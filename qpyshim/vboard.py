@@ -57,6 +57,7 @@ class Board:
         self._out = bytearray()  # output the port's reader has not taken yet
         self._in = bytearray()  # input the interpreter has not taken yet
         self._last = b""
+        self._tail = b""  # the last bytes from the interpreter, to spot the raw REPL banner
         self.master, self._slave = pty.openpty()
         _raw(self._slave)
         # We keep the device end open so the port survives its users closing it.
@@ -137,8 +138,11 @@ class Board:
             del self._out[: len(self._out) - OUT_CAP]
 
     def _from_child(self, data):
-        if RAW_BANNER in data or RAW_BANNER in self._pending + data:
+        seen = self._tail + data  # the banner may arrive split across reads
+        if RAW_BANNER in seen:
             self.raw = True
+            seen = seen[seen.rindex(RAW_BANNER) + len(RAW_BANNER):]  # counted once
+        self._tail = seen[-(len(RAW_BANNER) - 1):]
         if not self.booting:
             self._emit(data)
             return
