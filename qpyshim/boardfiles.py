@@ -71,6 +71,7 @@ def app_files(app):
 
 
 def shim_files(t, use_mpy):
+    """The shim's modules but those in t["exclude"], as source or .mpy."""
     out = []
     for p in sorted(paths.SHIM.glob("*.py")):
         if p.name in t["exclude"]:

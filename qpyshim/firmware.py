@@ -123,11 +123,10 @@ def plan(board, mpy_dir, jobs=None):
 
 
 def main(board, mpy_dir, check_only=False, dry_run=False, jobs=None):
-    ours = paths.BOARDS / board / "board.json"
-    if ours.is_file():  # `--board esp32`: the MicroPython board it is built from
-        import json
+    if (paths.BOARDS / board / "board.json").is_file():  # `--board esp32`: what it is built from
+        from . import boardfiles
 
-        board = (json.loads(ours.read_text()).get("target") or {}).get("micropython_board", board)
+        board = (boardfiles.load_config(board).get("target") or {}).get("micropython_board", board)
     try:
         frozen = check_manifest()
     except (FileNotFoundError, SyntaxError) as e:

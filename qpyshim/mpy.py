@@ -28,8 +28,9 @@ def version():
 
 
 def compatible(board_mpy):
-    """Bytecode-only .mpy files load where the major version matches and the
-    firmware is at least as new as the sub-version (MicroPython's rule)."""
+    """Whether a board loads this mpy-cross's files. MicroPython checks only
+    the major version for bytecode-only files; asking for the sub-version too
+    keeps a newer compiler's files off an older firmware."""
     major, sub = version()
     return board_mpy is not None and board_mpy[0] == major and board_mpy[1] >= sub
 

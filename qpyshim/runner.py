@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import netconfig, paths, standins
+from . import boardfiles, netconfig, paths, standins
 
 RUNTIMES = ("micropython", "cpython")
 STOP_GRACE = 3.0  # seconds a Ctrl-C gets before the next, then a kill
@@ -32,25 +32,18 @@ def interpreter(runtime):
 
 
 def layout_flash(flash, app):
-    """Copy what a board's filesystem holds; the app goes to /usr."""
+    """Write what a board's filesystem holds (boardfiles' list, every port of
+    the shim as source, since the desktop runs either interpreter); the app
+    goes to /usr."""
     flash = Path(flash)
-    usr = flash / "usr"
-    app = Path(app)
-    if not app.exists():
-        raise SystemExit(f"qpyshim: no such app: {app}")
-    if app.is_dir():
-        if not (app / "main.py").is_file():
-            raise SystemExit(f"qpyshim: {app} has no main.py")
-        shutil.copytree(app, usr, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    else:
-        usr.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(app, usr / "main.py")
-    for name in paths.DEVICE_FILES:
-        shutil.copyfile(paths.ROOT / name, flash / name)
-    shutil.copytree(paths.SHIM, flash / "shim", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.md"))
-    return usr
+    files = boardfiles.app_files(app)  # checks the app before anything is written
+    files += [boardfiles.File(n, (paths.ROOT / n).read_bytes()) for n in paths.DEVICE_FILES]
+    files += boardfiles.shim_files({"exclude": []}, use_mpy=False)
+    for f in files:
+        dest = flash / f.path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(f.data)
+    return flash / "usr"
 
 
 def _stop(proc):

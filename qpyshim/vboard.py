@@ -63,7 +63,6 @@ class Board:
         # We keep the device end open so the port survives its users closing it.
         self.device = os.ttyname(self._slave)
         fcntl.fcntl(self.master, fcntl.F_SETFL, fcntl.fcntl(self.master, fcntl.F_GETFL) | os.O_NONBLOCK)
-        self.reboots = 0
         self._quick = 0  # interpreters in a row that ended within a second
         self._born = 0.0
 
@@ -106,7 +105,6 @@ class Board:
 
     def reboot(self):
         """What a board does on a soft reset."""
-        self.reboots += 1
         # A boot.py that resets at once would spin; a board would too, but
         # needn't take a whole host core with it.
         self._quick = self._quick + 1 if time.monotonic() - self._born < 1 else 0

@@ -10,6 +10,7 @@
 #   pack(ip, port)        (ip, port) -> the address form the native socket takes
 #   unpack(addr)          native address -> (ip_str, port_int)
 #   inet_pton(af, ip)     raises OSError(22) on a malformed literal
+#                         (these three only where the stack is _vnet)
 #   oserror(n)            an OSError whose str() holds the number and its name
 #   thread, time, os      the interpreter's own modules (MicroPython API)
 #   setsockopt_keepalive(sock, minutes) / setsockopt_reuseaddr(sock, on)

@@ -1,6 +1,7 @@
 # ESP32 boards on stock MicroPython (1.24 and newer). Their sockets already
 # take and return (ip, port) tuples and raise OSError(errno), so nothing is
-# converted here: the shim's sockets hand addresses straight through.
+# converted here: the shim's sockets hand addresses straight through
+# (_boardnet), and the pack/unpack/inet_pton the desktop's _vnet needs are absent.
 import socket as _s
 import _thread as thread
 import time
@@ -18,24 +19,6 @@ CONFIG = "/board.json"  # written by `qpyshim image` / `qpyshim deploy`
 # and what the board's internal RAM can give each of a handful of threads.
 LIMITS = {"sockets": 10, "thread_stack": 8192}
 NATIVE_STACK = True
-
-
-def pack(ip, port):
-    return (ip, port)
-
-
-def unpack(addr):
-    return addr
-
-
-def inet_pton(af, ip):
-    from . import _boardnet
-
-    if not _boardnet.is_literal(ip):
-        raise OSError(22)
-    if af == 2:
-        return bytes(int(x) for x in ip.split("."))
-    raise OSError(97)  # EAFNOSUPPORT: the board's sockets are IPv4
 
 
 def oserror(n):

@@ -63,7 +63,10 @@ class VBoard:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
         r, _, _ = select.select([self.proc.stdout], [], [], 30)
         line = self.proc.stdout.readline().decode() if r else ""
-        assert line.startswith("qpyshim board: /dev/"), line + self.proc.stderr.read1().decode()
+        if not line.startswith("qpyshim board: /dev/"):
+            self.proc.kill()  # so reading its stderr can't block
+            _, err = self.proc.communicate(timeout=10)
+            raise AssertionError(f"the board did not start: {line!r}\n{err.decode()}")
         self.device = line.split()[2]
         return self
 
