@@ -23,6 +23,7 @@ package(
         "_config.py",
         "_console.py",
         "_esp32_link.py",
+        "_firewall.py",
         "_limits.py",
         "_modem.py",
         "_nic.py",

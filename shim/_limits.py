@@ -1,28 +1,56 @@
-# What the board can hold: open sockets and thread stacks. Each port gives its
-# defaults (the desktop keeps the host's own socket limit; an ESP32 has lwIP's
-# 10 sockets); the config's "limits" section overrides them.
+# What the board can hold, and the registry of what the app holds now: open
+# sockets and app threads. Each port gives its defaults (the desktop keeps the
+# host's own limits; an ESP32 has lwIP's 10 sockets); the config's "limits"
+# section can take a module model's profile and override single values.
 from ._port import port as _p
 from . import _config
 
+# Module models: (sockets, threads). Sockets: QuecPython FAQ network/tcpip.md;
+# threads: QuecPython_FAQ.md ("max 16"), read as 16 app threads alive at once.
+PROFILES = {
+    "EC200A": (64, 16),
+    "ECxxxG": (15, 16),
+    "ECxxxU": (15, 16),
+    "BG95": (20, 16),
+}
+
 _c = _config.section("limits")
-sockets = _c.get("sockets", _p.LIMITS["sockets"])  # None: no limit of our own
+sockets, threads = PROFILES.get(_c.get("profile"), (_p.LIMITS["sockets"], None))
+sockets = _c.get("sockets", sockets)  # None: no limit of our own
+threads = _c.get("threads", threads)
 thread_stack = int(_c.get("thread_stack", _p.LIMITS["thread_stack"]))
 del _c
 
 lock = _p.thread.allocate_lock()
-open_sockets = 0
+live = set()  # every socket the app has open: the limit's count, and what a data-call drop aborts
 
 
-def take_socket():
-    """Count a new socket, or raise what lwIP raises when it has none left."""
-    global open_sockets
+def admit(sock):
+    """Count a new socket in, or raise what lwIP raises when it has none left."""
     with lock:
-        if sockets is not None and open_sockets >= sockets:
-            raise _p.oserror(23)  # ENFILE: lwip_socket() found no free slot
-        open_sockets += 1
+        if sockets is not None and len(live) >= sockets:
+            raise _p.oserror(23)  # ENFILE: lwip_socket()/lwip_accept() found no free slot
+        live.add(sock)
 
 
-def give_socket():
-    global open_sockets
+def release(sock):
+    """Count a closed socket out; False if it was out already."""
     with lock:
-        open_sockets -= 1
+        if sock in live:
+            live.remove(sock)
+            return True
+    return False
+
+
+def open_sockets():
+    with lock:
+        return len(live)
+
+
+def abort(ip):
+    """The address `ip` has gone (its data call dropped): abort the TCP
+    connections that use it, as lwIP does when a netif loses its address."""
+    with lock:
+        doomed = [s for s in live if s._ip == ip]
+    for s in doomed:
+        s._abort()

@@ -14,6 +14,7 @@ sim_status = int(_sim.get("status", 1))  # sim.getStatus(): 1 ready
 data_state = int(_net.get("data_state", 1))  # net.getState()[1][0]: 1 home
 _callback = None
 driver = _p.link()  # None: the simulated modem
+gone = set()  # addresses of profiles that are down: sockets using them fail
 
 
 def sim():
@@ -101,6 +102,7 @@ def set_active(n, up):
 
 def update(n, up, ipv4=None, dns=None):
     """Record profile n's state; tells the app's callback on a change."""
+    global gone
     with lock:
         p = profiles[n]
         changed = p["active"] != up
@@ -110,11 +112,50 @@ def update(n, up, ipv4=None, dns=None):
         if dns is not None:
             p["dns"] = dns
         cb = _callback
-    if changed and cb is not None:
+        was, gone = gone, _gone()
+    if not changed:
+        return
+    from . import _limits
+
+    for ip in gone:
+        if ip not in was:
+            _limits.abort(ip)
+    if cb is not None:
         # The module delivers the event later, not inside the caller's frame.
         from . import _thread
 
-        _thread.start_new_thread(cb, ((n, 1 if up else 0, 0),))
+        _thread.spawn(cb, ((n, 1 if up else 0, 0),))
+
+
+def _gone():
+    up = [p["ipv4"] for p in profiles.values() if p["active"]]
+    return set(p["ipv4"] for p in profiles.values() if not p["active"] and p["ipv4"] not in up)
+
+
+def source():
+    """The address unbound sockets leave from: the first active profile's."""
+    with lock:
+        for n in PROFILES:
+            if profiles[n]["active"]:
+                return profiles[n]["ipv4"]
+    return None
+
+
+def set_network(sim_state=None, reg_state=None):
+    """The SIM or the registration changed (the desktop board's control
+    channel): without both, the data calls drop; with both back, the
+    auto-activated profiles come back, as the module's auto-reconnect does."""
+    global sim_status, data_state
+    if sim_state is not None:
+        sim_status = sim_state
+    if reg_state is not None:
+        data_state = reg_state
+    ok = registered()
+    for n in PROFILES:
+        if not ok:
+            update(n, False)
+        elif n in auto:
+            update(n, True)
 
 
 def any_active():
@@ -134,7 +175,7 @@ def default_ip(v6=False):
     raise _p.oserror(-1)
 
 
-profiles, _auto = _boot()
+profiles, auto = _boot()
+gone = _gone()
 if driver:
-    driver.start(1 in _auto, update)  # profile 1 follows the interface from here
-del _auto
+    driver.start(1 in auto, update)  # profile 1 follows the interface from here

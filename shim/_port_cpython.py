@@ -332,6 +332,14 @@ def tcp_state(sock):
 
 machine = None  # CPython has no machine module; shim.machine stands alone
 
+def abort(sock):
+    # Wakes a thread blocked in recv or send on it, which close() won't.
+    try:
+        sock._k.shutdown(_s.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
 

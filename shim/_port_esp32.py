@@ -92,6 +92,14 @@ def tcp_state(sock):
     return 4
 
 
+def abort(sock):
+    # lwIP wakes a task blocked on a socket that is closed under it.
+    try:
+        sock.close()
+    except OSError:
+        pass
+
+
 def stack():
     from . import _boardnet
 

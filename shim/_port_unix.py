@@ -112,6 +112,18 @@ def tcp_state(sock):
         return 4 if e.errno == 11 else 0
 
 
+_UNSPEC = bytes(16)
+
+
+def abort(sock):
+    # connect() to AF_UNSPEC is Linux's disconnect: it resets the connection
+    # and wakes a thread blocked in recv or send on it, which close() won't.
+    try:
+        sock.connect(_UNSPEC)
+    except OSError:
+        pass
+
+
 import machine  # noqa: E402  the builtin one, extended by shim.machine
 
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit

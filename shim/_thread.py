@@ -10,13 +10,14 @@ get_ident = _t.get_ident
 
 _lock = _t.allocate_lock()
 _live = {}  # thread id -> stop requested
+_counted = 0  # app threads alive, against the board's thread limit
 _main = _t.get_ident()
 failures = 0  # threads that ended with an uncaught exception
 _stack = None  # bytes; the board's default (QuecPython's is 8448) until the app sets one
 
 
-def _run(function, args, gate):
-    global failures
+def _run(function, args, gate, counted):
+    global failures, _counted
     gate.acquire()  # wait until the parent has registered us
     me = _t.get_ident()
     try:
@@ -31,6 +32,8 @@ def _run(function, args, gate):
     finally:
         with _lock:
             _live.pop(me, None)
+            if counted:
+                _counted -= 1
 
 
 def start_new_thread(function, args):
@@ -38,11 +41,31 @@ def start_new_thread(function, args):
         raise TypeError("function must be callable")
     if not isinstance(args, tuple):
         raise TypeError("args must be a tuple")
+    return spawn(function, args, True)
+
+
+def spawn(function, args, counted=False):
+    """Start a registered thread; the layer's own (callbacks, which the module
+    runs from its scheduler) don't count against the app's thread limit."""
+    global _counted
+    from . import _limits
+
     gate = _t.allocate_lock()
     gate.acquire()
-    if _p.NATIVE_STACK:  # a board: the size the app asked for is what it gets
-        _t.stack_size(stack_size())
-    tid = _t.start_new_thread(_run, (function, args, gate))
+    with _lock:
+        if counted:
+            if _limits.threads is not None and _counted >= _limits.threads:
+                raise OSError("can't create thread")  # as the module's mp_thread_create
+            _counted += 1
+    try:
+        if _p.NATIVE_STACK:  # a board: the size the app asked for is what it gets
+            _t.stack_size(stack_size())
+        tid = _t.start_new_thread(_run, (function, args, gate, counted))
+    except BaseException:
+        if counted:
+            with _lock:
+                _counted -= 1
+        raise
     with _lock:
         _live[tid] = False
     gate.release()

@@ -3,7 +3,10 @@
 # Data calls (send/recv/read/write) go straight to the native socket and only
 # touch Python for the cases QuecPython defines differently.
 from ._port import port as _p
+from . import _config
+from . import _firewall
 from . import _limits
+from . import _modem
 
 _net = _p.stack()  # the desktop's virtual network, or the board's own stack
 
@@ -53,16 +56,18 @@ class socket:
         if _native is None:
             if af not in (AF_INET, AF_INET6) or type not in (1, 2, 3):
                 raise _err(22)
-            _limits.take_socket()
-            try:
-                _native = _p.socket(af, type)
-            except BaseException:
-                _limits.give_socket()
-                raise
+            _native = _p.socket(af, type)
             self._st = _NEW
         else:
-            self._st = _CONNECTED  # accept() has counted it already
+            self._st = _CONNECTED
         self._s = _native
+        self._ip = None  # the local address it uses: what a data-call drop takes away
+        self._dead = False  # aborted by a data-call drop
+        try:
+            _limits.admit(self)
+        except OSError:
+            _native.close()
+            raise
         self._af = af
         self._type = type
         self._proto = proto
@@ -72,10 +77,31 @@ class socket:
         self._peer = None  # (ip, port) as the app knows it, for recvfrom on TCP
 
     def _fix(self, e):
+        if self._dead:
+            return _err(103)  # ECONNABORTED: lwIP aborted it when the address went
         # The unix port reports a timed-out recv as EAGAIN; QuecPython says 110.
         if e.errno == 11 and self._to:
             return _err(110)
         return e
+
+    def _abort(self):
+        with _limits.lock:
+            if self._type != SOCK_STREAM or self._st in (_CLOSED, _LISTEN, _NEW):
+                return  # listeners survive: lwIP moves them to the new address
+            self._dead = True
+            self._st = _FAILED
+        _p.abort(self._s)  # wakes a thread blocked in recv/send on it
+
+    def _route_from(self):
+        # Which local address the traffic leaves from; none while no data call is up.
+        ip = self._ip
+        if ip is None:
+            ip = _net.default_src or _modem.source()
+            if ip is None:
+                raise _err(113)  # EHOSTUNREACH: no netif to route through
+            self._ip = ip
+        elif ip in _modem.gone:
+            raise _err(113)
 
     def bind(self, address):
         host, port = _address(address)
@@ -87,23 +113,28 @@ class socket:
             raise _err(22)  # QuecPython binds IP literals only
         self._key = _net.bind(self._s, host, port, self._type)
         self._bound = True
+        self._ip = host
 
     def listen(self, backlog=0):
         self._s.listen(max(0, _int(backlog, "backlog")))
         self._st = _LISTEN
 
     def accept(self):
-        _limits.take_socket()
-        try:
-            ns, raw = self._s.accept()
-        except BaseException as e:
-            _limits.give_socket()
-            raise self._fix(e) if isinstance(e, OSError) else e
+        while True:
+            try:
+                ns, raw = self._s.accept()
+            except OSError as e:
+                raise self._fix(e)
+            ip, port = _net.view(raw)
+            if _firewall.admits(ip):
+                break
+            ns.close()  # the listener firewall: closed before the app sees it
+            _config.log("firewall: refused %s:%d (not in the board's firewall allowlist)" % (ip, port))
         if self._to is not None:
             ns.settimeout(None)  # accepted sockets start blocking, as on the module
-        ip, port = _net.view(raw)
-        conn = socket(self._af, self._type, self._proto, ns)
+        conn = socket(self._af, self._type, self._proto, ns)  # ENFILE past the limit: the peer sees it closed
         conn._peer = (ip, port)
+        conn._ip = self._ip
         return conn, ip, port
 
     def _leave_from_default_nic(self):
@@ -119,6 +150,7 @@ class socket:
         host, port = _address(address)
         ip = _net.resolve(host)
         raw = _net.route(ip, port, self._type)
+        self._route_from()
         if _net.default_src and not self._bound:
             self._leave_from_default_nic()
         self._peer = (ip, port)
@@ -147,6 +179,8 @@ class socket:
         host, port = _address(address)
         if not _net.is_literal(host):
             raise ValueError("sendto takes an IP address literal, not %r" % host)
+        if self._ip is None or _modem.gone:
+            self._route_from()
         if _net.default_src and not self._bound:
             self._leave_from_default_nic()
         try:
@@ -163,6 +197,8 @@ class socket:
             raise self._fix(e)
         if data or self._type != SOCK_STREAM or not size:
             return data
+        if self._dead:
+            raise _err(103)
         # The peer closed: QuecPython raises instead of returning b''.
         with _limits.lock:
             if self._st != _CLOSED:
@@ -269,7 +305,7 @@ class socket:
             if self._st == _CLOSED:
                 return
             self._st = _CLOSED
-            _limits.open_sockets -= 1
+            _limits.live.discard(self)
         if self._key:
             _net.release(self._key)
         self._s.close()
