@@ -62,7 +62,9 @@ def parse_endpoint(text, where):
 
 SECTIONS = {"model": dict, "datacall": dict, "sim": dict, "net": dict, "nics": dict,
             "hosts": dict, "endpoints": dict, "ports": dict, "stand_ins": list,
-            "link": dict, "limits": dict, "target": dict}
+            "link": dict, "limits": dict, "target": dict, "firewall": dict, "control": dict}
+# Module models the desktop can take the limits of (shim/_limits.py's table).
+PROFILES = ("EC200A", "ECxxxG", "ECxxxU", "BG95")
 
 
 def _section(cfg, key, source):
@@ -116,8 +118,11 @@ def validate(cfg, source):
         raise ConfigError(f"{source}: ports.offset must be 0 (any free port) or an offset keeping ports <= 65535")
     for s in sections["stand_ins"]:
         _object(s, f"{source}: stand_ins entry")
-        if s.get("kind") != "http":
-            raise ConfigError(f"{source}: stand_ins: unknown kind {s.get('kind')!r} (known: http)")
+        from .standins import KINDS
+
+        if s.get("kind") not in KINDS:
+            raise ConfigError(f"{source}: stand_ins: unknown kind {s.get('kind')!r} "
+                              f"(known: {', '.join(sorted(KINDS))})")
         parse_endpoint(s.get("endpoint"), f"{source}: stand_ins endpoint")
     link = sections["link"]
     if link.get("interface", "wlan") not in ("wlan", "lan", "ppp"):
@@ -135,3 +140,25 @@ def validate(cfg, source):
     stack = limits.get("thread_stack", 8192)
     if not isinstance(stack, int) or stack < 8192:
         raise ConfigError(f"{source}: limits.thread_stack must be a whole number of bytes >= 8192")
+    prof = limits.get("profile")
+    if prof is not None and prof not in PROFILES:
+        raise ConfigError(f"{source}: limits.profile must be one of {', '.join(PROFILES)}, not {prof!r}")
+    threads = limits.get("threads")
+    if threads is not None and (not isinstance(threads, int) or threads < 1):
+        raise ConfigError(f"{source}: limits.threads must be a whole number > 0, or null for no limit")
+    allow = sections["firewall"].get("allow") or []
+    if not isinstance(allow, list):
+        raise ConfigError(f"{source}: firewall.allow must be a list of [\"address\", \"mask\"] pairs")
+    for entry in allow:
+        if not (isinstance(entry, list) and len(entry) == 2):
+            raise ConfigError(f"{source}: firewall.allow entry {entry!r} must be [\"address\", \"mask\"]")
+        for part in entry:
+            try:
+                ipaddress.IPv4Address(part)
+            except (ValueError, TypeError):
+                raise ConfigError(f"{source}: firewall.allow entry {entry!r}: {part!r} is not an IPv4 address") from None
+    host = sections["control"].get("host")
+    if sections["control"] and not (isinstance(host, str) and parse_endpoint(host, f"{source}: control.host")[1]):
+        raise ConfigError(f"{source}: control.host must be \"127.0.0.1:port\"")
+    if host:
+        _ip(host.split(":")[0], f"{source}: control.host", loopback=True)

@@ -43,4 +43,10 @@ class HttpStandIn:
         self.server.server_close()
 
 
-KINDS = {"http": HttpStandIn}
+def _kinds():
+    from . import faults
+
+    return dict(faults.KINDS, http=HttpStandIn)
+
+
+KINDS = _kinds()

@@ -23,3 +23,9 @@ def install(usr=None):
     for name in MODULES:
         __import__("shim." + name)
         sys.modules[name] = getattr(sys.modules["shim"], name)
+    from . import _config
+
+    if _config.section("control"):
+        from . import _control
+
+        _control.start()

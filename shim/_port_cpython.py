@@ -340,6 +340,10 @@ def abort(sock):
         pass
 
 
+def fd_count():
+    return len(_os.listdir("/proc/self/fd"))
+
+
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
 

@@ -124,6 +124,10 @@ def abort(sock):
         pass
 
 
+def fd_count():
+    return len(os.listdir("/proc/self/fd"))
+
+
 import machine  # noqa: E402  the builtin one, extended by shim.machine
 
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit

@@ -8,6 +8,7 @@ from . import _config
 
 lock = _p.thread.allocate_lock()
 default_src = None  # the default NIC's address, once an app sets one
+dns_down = False  # set through the control channel: every name lookup fails
 
 
 def _hostport(s):
@@ -64,9 +65,11 @@ def resolve(host):
         return "0.0.0.0"
     if is_literal(host):
         return host
-    ip = _hosts.get(host.lower())
+    ip = None if dns_down else _hosts.get(host.lower())
     if ip:
         return ip
+    if dns_down:
+        raise _p.oserror(-202)  # the DNS server doesn't answer
     _config.log(
         'DNS lookup of "%s" failed: the name is not in the virtual network. '
         'Map it under "hosts" in your --net file, e.g. {"hosts": {"%s": "127.0.0.1"}}'

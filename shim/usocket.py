@@ -79,6 +79,8 @@ class socket:
     def _fix(self, e):
         if self._dead:
             return _err(103)  # ECONNABORTED: lwIP aborted it when the address went
+        if e.errno in (104, 32) and self._st != _CLOSED:
+            self._st = _FAILED  # reset: lwIP has freed the connection, state CLOSED
         # The unix port reports a timed-out recv as EAGAIN; QuecPython says 110.
         if e.errno == 11 and self._to:
             return _err(110)

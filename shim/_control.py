@@ -1,0 +1,66 @@
+# The desktop board's control channel: a test (or a user's harness) drives the
+# simulated modem and network while the app runs, the way the module's radio
+# side changes under an app: data calls drop and return, the SIM goes, the
+# registration is denied, DNS stops answering. One JSON datagram per request
+# from the host's address in the config, one JSON reply; nothing else listens.
+import json
+from ._port import port as _p
+from . import _config
+
+
+def _state():
+    from . import _limits, _modem, _thread
+
+    with _modem.lock:
+        active = [n for n in _modem.PROFILES if _modem.profiles[n]["active"]]
+    return {
+        "sockets": _limits.open_sockets(),
+        "threads": _thread.live_count(),
+        "fds": _p.fd_count(),
+        "active": active,
+        "sim": _modem.sim(),
+        "reg": _modem.reg(),
+    }
+
+
+def _do(req):
+    from . import _modem, _vnet
+
+    op = req.get("op")
+    if op == "datacall":
+        n = req.get("profile", 1)
+        if n not in _modem.PROFILES:
+            raise ValueError("profile must be 1, 2 or 3")
+        if req.get("up") and not _modem.registered():
+            raise ValueError("no SIM or no registration: the data call can't come back")
+        _modem.update(n, bool(req.get("up")))
+    elif op == "network":
+        _modem.set_network(req.get("sim"), req.get("reg"))
+    elif op == "dns":
+        _vnet.dns_down = bool(req.get("down"))
+    elif op != "state":
+        raise ValueError("unknown op %r" % (op,))
+    return _state()
+
+
+def _serve(sock, host):
+    while True:
+        try:
+            data = sock.recv(2048)
+            req = json.loads(data)
+            try:
+                rep = {"id": req.get("id"), "ok": _do(req)}
+            except Exception as e:  # noqa: BLE001  a bad request gets an answer, not a dead channel
+                rep = {"id": req.get("id"), "error": "%s: %s" % (type(e).__name__, e)}
+            sock.sendto(json.dumps(rep).encode(), host)
+        except Exception as e:  # noqa: BLE001
+            _config.log("control: %s" % (e,))
+
+
+def start():
+    ip, port = _config.section("control")["host"].split(":")
+    host = _p.pack(ip, int(port))
+    sock = _p.socket(2, 2)  # not usocket's: it is not the app's, and no limit counts it
+    sock.bind(_p.pack("127.0.0.1", 0))
+    sock.sendto(b'{"hello": 1}', host)  # tells the host where we are
+    _p.thread.start_new_thread(_serve, (sock, host))

@@ -1,0 +1,211 @@
+"""Network faults, each with the outcome a QuecPython app sees on the module.
+Faults come through the desktop board: its control channel (qpyshim.control)
+changes the simulated modem while the app runs, and misbehaving peers
+(qpyshim.faults) stand behind endpoint maps. Nothing leaves loopback."""
+
+import pytest
+
+from qpyshim import faults
+from qpyshim.control import BoardControl
+
+PUBLIC = "203.0.113.7"  # a documentation address, mapped to loopback peers
+
+
+def seen(run, pattern, timeout=30):
+    """A line matching pattern, printed before now or within timeout; lines
+    from the app's threads arrive in any order."""
+    import re
+
+    for line in run.seen:
+        m = re.search(pattern, line)
+        if m:
+            return m
+    return run.expect(pattern, timeout)
+
+
+DROP_APP = """
+import usocket, dataCall, checkNet, _thread
+dataCall.setCallback(lambda args: print('callback', args))
+s = usocket.socket()
+s.settimeout(60)
+s.connect(('127.0.0.1', PORT))
+print('greeting', s.readline()[:5])
+u = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+print('ready', 1)
+print('recv', err(s.recv, 10))
+print('state', s.getsocketsta())
+print('send', err(s.send, b'x'))
+c = usocket.socket()
+c.settimeout(5)
+print('connect', err(c.connect, ('127.0.0.1', PORT)))
+print('sendto', err(u.sendto, b'x', ('127.0.0.1', PORT)))
+print('info', dataCall.getInfo(1, 0)[2][:3])
+print('waiting', 1)
+print('network', checkNet.waitNetworkReady(60))
+c2 = usocket.socket()
+c2.settimeout(5)
+c2.connect(('127.0.0.1', PORT))
+print('again', c2.recv(5))
+for x in (s, c, c2, u):
+    x.close()
+"""
+
+
+def test_data_call_drop_aborts_sockets_and_returns(board, peer_server, tmp_path):
+    with BoardControl() as ctl:
+        src = "PORT = %d\n" % peer_server.server_address[1] + DROP_APP
+        run = board.start(src, net=ctl.config())
+        ctl.wait_ready()
+        run.expect(r"^ready 1")
+        state = ctl.drop_data_call(1)
+        assert state["active"] == []
+        run.expect(r"^recv ")
+        assert run.seen[-1] == "recv ('OSError', 103, '[Errno 103] ECONNABORTED')"
+        run.expect(r"^state 0$")
+        assert seen(run, r"^send ").group(0)
+        assert "('OSError', 103," in [ln for ln in run.seen if ln.startswith("send ")][0]
+        assert "('OSError', 113," in seen(run, r"^connect .*").string
+        assert "('OSError', 113," in seen(run, r"^sendto .*").string
+        assert seen(run, r"^info ").string == "info [0, 0, '0.0.0.0']"
+        seen(run, r"^callback \(1, 0, 0\)$")
+        seen(run, r"^waiting 1")
+        ctl.restore_data_call(1)
+        seen(run, r"^callback \(1, 1, 0\)$")
+        assert seen(run, r"^network ").string == "network (3, 1)"
+        assert seen(run, r"^again ").string == "again b'peer='"
+        assert run.wait(30) == 0, run.stderr
+        # sockets the app closed are out of the registry
+        assert "Traceback" not in run.stderr
+
+
+SIM_APP = """
+import checkNet, dataCall, usocket
+dataCall.setCallback(lambda args: print('callback', args))
+print('ready', 1)
+input_done = False
+print('first', checkNet.waitNetworkReady(1))
+print('second', checkNet.waitNetworkReady(1))
+"""
+
+
+@pytest.mark.parametrize("change,expected", [
+    ({"sim": 0}, (1, 0)),  # no SIM: at once, as the SIM-absent sample says
+    ({"reg": 3}, (2, 3)),  # registration denied: after the timeout
+])
+def test_sim_and_registration_faults(board, change, expected):
+    net = {"sim": {"status": change.get("sim", 1)}, "net": {"data_state": change.get("reg", 1)}}
+    r = board.run(SIM_APP, net=net)
+    assert r.code == 0, r
+    assert r.value("first") == expected
+    assert r.value("second") == expected
+
+
+
+
+def test_dns_failure(board):
+    src = """
+import usocket, utime
+print('before', usocket.getaddrinfo('peer.example', 80)[0][4])
+print('ready', 1)
+while not err(usocket.getaddrinfo, 'peer.example', 80):
+    utime.sleep_ms(20)
+print('after', err(usocket.getaddrinfo, 'peer.example', 80))
+s = usocket.socket()
+print('connect', err(s.connect, ('peer.example', 80)))
+print('literal', usocket.getaddrinfo('127.0.0.1', 80)[0][4])
+s.close()
+"""
+    with BoardControl() as ctl:
+        run = board.start(src, net=dict(ctl.config(), hosts={"peer.example": "127.0.0.9"}))
+        run.expect(r"^ready 1")
+        assert run.seen[0] == "before ('127.0.0.9', 80)"
+        ctl.set_dns(False)
+        assert "('OSError', -202," in run.expect(r"^after ").string
+        assert "('OSError', -202," in run.expect(r"^connect ").string
+        assert run.expect(r"^literal ").string == "literal ('127.0.0.1', 80)"
+        assert run.wait(30) == 0, run.stderr
+
+
+PEERS_APP = """
+import usocket
+def client(name, timeout=5):
+    s = usocket.socket()
+    s.settimeout(timeout)
+    s.connect(('203.0.113.7', PORTS[name]))
+    return s
+
+def drain(s):
+    got = b''
+    while True:
+        d = s.recv(4096)
+        got += d
+
+s = client('reset')
+try:
+    drain(s)
+except OSError as e:
+    print('reset', e.args[0])
+print('reset state', s.getsocketsta())
+s.close()
+
+s = client('halfclose')
+got = b''
+try:
+    while True:
+        got += s.recv(4096)
+except OSError as e:
+    print('halfclose eof', (e.args[0], len(got)))
+print('halfclose state', s.getsocketsta())
+print('halfclose send', s.send(b'still here'))
+s.close()
+
+s = client('silent', 1)
+print('recv timeout', err(s.recv, 10))
+s.close()
+
+s = usocket.socket()
+s.settimeout(1)
+print('connect timeout', err(s.connect, ('203.0.113.7', PORTS['blackhole'])))
+s.close()
+
+s = usocket.socket()
+s.settimeout(1)
+print('refused', err(s.connect, ('203.0.113.7', PORTS['refuse'])))
+print('refused again', err(s.connect, ('203.0.113.7', PORTS['refuse'])))
+s.close()
+
+ls = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, usocket.IPPROTO_TCP_SER)
+ls.bind(('127.0.0.1', LISTEN))
+ls.listen(1)
+ls.settimeout(1)
+print('accept timeout', err(ls.accept))
+ls.close()
+"""
+
+
+def test_peer_faults_and_timeouts(board, tmp_path):
+    from conftest import free_port
+
+    kinds = ("reset", "halfclose", "silent", "blackhole", "refuse")
+    peers = {k: faults.KINDS[k]() for k in kinds}
+    try:
+        ports = {k: 1000 + i for i, k in enumerate(kinds)}  # public ports, mapped below
+        endpoints = {f"{PUBLIC}:{ports[k]}": peers[k].address for k in kinds}
+        src = f"PORTS = {ports!r}\nLISTEN = {free_port()}\n" + PEERS_APP
+        r = board.run(src, net={"endpoints": endpoints}, timeout=60)
+        assert r.code == 0, r
+        assert r.value("reset") == 104  # ECONNRESET
+        assert r.value("reset state") == 0
+        assert r.value("halfclose eof") == (107, len(faults.PAYLOAD))  # every byte, then ENOTCONN
+        assert r.value("halfclose state") == 7  # CLOSE_WAIT: we may still send
+        assert r.value("halfclose send") == 10
+        assert r.value("recv timeout")[:2] == ("OSError", 110)
+        assert r.value("connect timeout")[:2] == ("OSError", 110)
+        assert r.value("refused")[:2] == ("OSError", 111)
+        assert r.value("refused again")[:2] == ("OSError", 114)  # a failed socket can't retry
+        assert r.value("accept timeout")[:2] == ("OSError", 110)
+    finally:
+        for p in peers.values():
+            p.close()
+    # The half-closed peer got what the app sent after the FIN.
+    assert bytes(peers["halfclose"].received) == b"still here"
