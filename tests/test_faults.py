@@ -209,3 +209,54 @@ def test_peer_faults_and_timeouts(board, tmp_path):
             p.close()
     # The half-closed peer got what the app sent after the FIN.
     assert bytes(peers["halfclose"].received) == b"still here"
+
+
+def test_server_keeps_serving_through_faults(tmp_path):
+    """The note's thread-per-client server: clients that reset, half-close or
+    go silent, and a data-call drop, end their own threads only."""
+    import socket
+    import struct
+    import time
+
+    from conftest import EXAMPLES, Board, free_port
+
+    note = (EXAMPLES / "echo_demo" / "note.py").read_text().split("import checkNet")[0]
+    app = "import _thread\nfrom usr.note import tcp_server\n_thread.start_new_thread(tcp_server, ('127.0.0.1', %d))\n"
+    port = free_port()
+    board = Board(tmp_path, "micropython")
+
+    def echo_once(msg):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(msg)
+            return s.recv(100)
+
+    with BoardControl() as ctl:
+        run = board.start(app % port, net=ctl.config(), files={"note.py": note})
+        try:
+            run.expect("listening")
+            resetter = socket.create_connection(("127.0.0.1", port), timeout=10)
+            resetter.sendall(b"half a")
+            assert resetter.recv(10) == b"half a"
+            resetter.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            resetter.close()
+            closer = socket.create_connection(("127.0.0.1", port), timeout=10)
+            closer.sendall(b"bye")
+            closer.shutdown(socket.SHUT_WR)
+            assert closer.recv(10) == b"bye"  # answered after our FIN
+            silent = socket.create_connection(("127.0.0.1", port), timeout=10)
+            assert echo_once(b"still") == b"still"
+            ctl.drop_data_call(1)  # the silent client's thread gets ECONNABORTED
+            try:
+                assert silent.recv(10) == b""
+            except ConnectionResetError:
+                pass
+            ctl.restore_data_call(1)
+            assert echo_once(b"after the drop") == b"after the drop"  # the listener survived
+            closer.close()
+            silent.close()
+            deadline = time.monotonic() + 30
+            while (state := ctl.state())["threads"] > 1 and time.monotonic() < deadline:
+                time.sleep(0.05)  # polling a condition, with a deadline
+            assert (state["threads"], state["sockets"]) == (1, 1), state
+        finally:
+            run.kill()
