@@ -1,86 +1,468 @@
-"""Wrong calls get a clear exception, never a crash or a hang."""
+"""Wrong calls get a clear exception, never a crash or a hang: a table of bad
+input and wrong-state calls on usocket, dataCall and checkNet, each with the
+exact exception QuecPython raises (where the spec says) or the clear one the
+layer gives (TypeError/ValueError with a message, OSError with a Linux errno).
+
+Every call is evaluated in one app per runtime (micropython, cpython); the
+parametrised tests only read those two transcripts. Sockets all have timeouts,
+and the only peers are loopback sockets the app makes itself on ports above
+1024, so no case can hang or send anything off the machine."""
+
+import fcntl
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-# (call, exception type, errno or None). Sockets in the snippet: `s` a TCP
-# socket with a timeout, `u` a UDP socket, `c` a closed socket.
+RUNTIMES = ("micropython", "cpython")
+BOTH = RUNTIMES
+MSG_PROFILE = "invalid value, profileID should be in [1,3]."  # spec 2.1 (SRC25 dataCall.py)
+MSG_TIMEOUT = "timeout_s should be in [1, 3600]s!"  # spec 3.1
+WARN_OPTION = "Warning: lwip.setsockopt() option not implemented"  # spec 1.3 setsockopt
+
+# (call, what it gives, detail). What it gives is an exception type name, or
+# "ok" for a wrong call that must be harmless. Detail: the errno (OSError),
+# the exact message where QuecPython defines one, the return value for "ok",
+# or None for "any message".
+#
+# Objects the snippet makes (every socket has a timeout):
+#   s   TCP, settimeout(2), never connected; only calls that fail before they
+#       change its state touch it
+#   u   UDP, never bound or connected         ub  UDP bound to 127.0.0.1
+#   b   TCP bound to 127.0.0.1                s6  AF_INET6 TCP, never connected
+#   l   TCP listener on 127.0.0.1:lport       d   TCP bound to dport, never
+#                                                 listening: connects are refused
+#   k,a a connected pair (k client, a accepted)
+#   k2  a client whose accepted peer has closed
+#   nb  connected, non-blocking               sh  connected, 0.2 s timeout
+#   ls  listener with a 0.2 s timeout         lnb listener, non-blocking
+#   f   TCP whose connect to dport was refused
+#   c   closed TCP   cu  closed UDP   cl  closed listener   a2  closed accepted
+#   tcp() / bound() a fresh TCP socket (bound to 127.0.0.1), closed at the end
 CASES = [
+    # usocket.socket(): wrong types, out-of-range values, too many arguments
     ("usocket.socket('a')", "TypeError", None),
+    ("usocket.socket(2.0)", "TypeError", None),
+    ("usocket.socket(None)", "TypeError", None),
     ("usocket.socket(99)", "OSError", 22),
+    ("usocket.socket(-1)", "OSError", 22),
     ("usocket.socket(2, 99)", "OSError", 22),
     ("usocket.socket(2, 1, 'tcp')", "TypeError", None),
+    ("usocket.socket(2, 1, 6, 0)", "TypeError", None),  # QuecPython takes 0-3 args (spec 1.2)
+    # connect(): malformed addresses
     ("s.connect('127.0.0.1')", "TypeError", None),
+    ("s.connect(None)", "TypeError", None),
     ("s.connect(('127.0.0.1',))", "TypeError", None),
-    ("s.connect(('127.0.0.1', 70000))", "ValueError", None),
-    ("s.connect(('127.0.0.1', -1))", "ValueError", None),
+    ("tcp().connect(('127.0.0.1', 1, 2))", "TypeError", None),
     ("s.connect((1234, 80))", "TypeError", None),
     ("s.connect(('127.0.0.1', '80'))", "TypeError", None),
-    ("s.connect(('not a host', 80))", "OSError", -202),
+    ("s.connect(('127.0.0.1', 70000))", "ValueError", None),
+    ("s.connect(('127.0.0.1', -1))", "ValueError", None),
+    ("s.connect(('not a host', 80))", "OSError", -202),  # getaddrinfo failure (spec 1.4)
+    ("s.connect(('1.2.3', 80))", "OSError", -202),
+    ("s.connect(('256.0.0.1', 80))", "OSError", -202),
+    ("s.connect(('::g', 80))", "OSError", -202),
+    ("s.connect(('a' * 300, 80))", "OSError", -202),  # longer than a DNS name can be
+    ("tcp().connect(('::1', dport))", "OSError", 22),  # IPv6 address, IPv4 socket
+    ("s6.connect(('127.0.0.1', dport))", "OSError", 22),  # IPv4 address, IPv6 socket
+    # connect(): wrong state
+    ("tcp().connect(('127.0.0.1', dport))", "OSError", 111),  # nobody listens there
+    ("f.connect(('127.0.0.1', lport))", "OSError", 114),  # retry after a failed connect (spec 1.3)
+    ("k.connect(('127.0.0.1', lport))", "OSError", 114),  # connect twice
+    ("a.connect(('127.0.0.1', lport))", "OSError", 114),  # an accepted socket is connected
+    ("l.connect(('127.0.0.1', lport))", "OSError", 114),  # listen counts as connected (spec 1.3)
+    # bind(): IP literals only (spec 1.3), malformed addresses, wrong state
+    ("s.bind('127.0.0.1')", "TypeError", None),
+    ("s.bind(('127.0.0.1', 1.5))", "TypeError", None),
+    ("s.bind(('127.0.0.1', 65536))", "ValueError", None),
     ("s.bind(('1.2.3', 80))", "OSError", 22),
     ("s.bind(('300.1.1.1', 80))", "OSError", 22),
+    ("s.bind(('::g', 0))", "OSError", 22),
     ("s.bind(('localhost', 80))", "OSError", 22),
-    ("s.bind(('127.0.0.1', 65536))", "ValueError", None),
+    ("s.bind(('a' * 300, 0))", "OSError", 22),
+    ("s.bind(('::1', 0))", "OSError", 22),  # IPv6 literal, IPv4 socket
+    ("s6.bind(('127.0.0.1', 0))", "OSError", 22),  # IPv4 literal, IPv6 socket
+    ("b.bind(('127.0.0.1', 0))", "OSError", 22),  # bind twice
+    ("ub.bind(('127.0.0.1', 0))", "OSError", 22),  # bind twice, UDP
+    ("k.bind(('127.0.0.1', 0))", "OSError", 22),  # bind a connected socket
+    ("tcp().bind(('127.0.0.1', lport))", "OSError", 98),  # the listener has it
+    # listen()
     ("s.listen('x')", "TypeError", None),
+    ("s.listen(1.5)", "TypeError", None),
+    ("s.listen(None)", "TypeError", None),
+    ("u.listen(1)", "OSError", 95),  # listen on UDP
+    ("k.listen(1)", "OSError", 22),  # listen on a connected socket
+    ("a.listen(1)", "OSError", 22),
+    # accept(): not listening, nobody calling
+    ("s.accept()", "OSError", 22),
+    ("k.accept()", "OSError", 22),  # lwIP: ERR_CLSD on a TCP netconn -> EINVAL, as Linux
+    ("u.accept()", "OSError", 95),  # lwIP and Linux: EOPNOTSUPP on UDP
+    ("ls.accept()", "OSError", 110),  # timeout (spec 1.3)
+    ("lnb.accept()", "OSError", 11),  # non-blocking, nobody waiting (spec 1.3)
+    # recv/send family on a stream socket that never connected: lwIP ENOTCONN
+    ("s.recv(1)", "OSError", 107),  # spec 1.5
+    ("s.recvfrom(1)", "OSError", 107),
+    ("s.read(1)", "OSError", 107),
+    ("s.read(-1)", "OSError", 107),  # -1: read to the end, as read()
+    ("s.readline()", "OSError", 107),
+    ("s.readinto(bytearray(1))", "OSError", 107),
+    ("tcp().readinto(bytearray(1), -1)", "OSError", 107),
+    ("s.send(b'x')", "OSError", 107),  # lwIP tcp_write: ERR_CONN -> ENOTCONN
+    ("s.sendall(b'x')", "OSError", 107),
+    ("s.write(b'x')", "OSError", 107),
+    ("s.sendto(b'x', ('127.0.0.1', dport))", "OSError", 107),  # sendto on TCP is send
+    ("l.recv(1)", "OSError", 107),  # a listener is not connected either
+    ("l.send(b'x')", "OSError", 107),
+    # recv/send: wrong types and sizes
     ("s.recv(-1)", "ValueError", None),
+    ("u.recv(-1)", "ValueError", None),
+    ("u.recvfrom(-1)", "ValueError", None),
+    ("s.recv('x')", "TypeError", None),
+    ("s.recv(None)", "TypeError", None),
+    ("u.recvfrom('x')", "TypeError", None),
+    ("s.recv(10**20)", "OverflowError", None),
+    ("s.send(123)", "TypeError", None),
+    ("s.readinto(b'x')", "TypeError", None),  # immutable buffer
+    # recv on sockets whose peer went or that have nothing to read
+    ("k2.recv(1)", "OSError", 107),  # the peer closed (spec 1.5)
+    ("nb.recv(1)", "OSError", 11),  # spec 1.5
+    ("nb.read(1)", "OSError", 11),
+    ("sh.recv(1)", "OSError", 110),  # spec 1.5
+    # UDP
+    ("u.send(b'x')", "OSError", 89),  # no destination
+    ("u.sendto(b'x')", "TypeError", None),
+    ("u.sendto(b'x', '127.0.0.1')", "TypeError", None),
+    ("u.sendto(b'x', ('127.0.0.1', 99999))", "ValueError", None),
+    ("u.sendto(b'x', ('not-an-ip', 80))", "ValueError", None),  # IPv4 literals only (spec 1.3)
+    ("u.sendto(b'x', ('256.0.0.1', 80))", "ValueError", None),
+    ("u.sendto(b'x', ('', 80))", "ValueError", None),
+    ("u.sendto(b'x', ('a' * 300, 80))", "ValueError", None),
+    ("u.sendto(b'x', ('::1', dport))", "ValueError", None),  # IPv4 literals only (spec 1.3)
+    ("u.sendto(b'x' * 70000, ('127.0.0.1', dport))", "OSError", 90),  # larger than a datagram
+    ("u.connect(('127.0.0.1', 70000))", "ValueError", None),
+    # settimeout / setsockopt
     ("s.settimeout(-1)", "ValueError", None),
+    ("s.settimeout(-0.5)", "ValueError", None),
+    ("s.settimeout(float('nan'))", "ValueError", None),
     ("s.settimeout('x')", "TypeError", None),
     ("s.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 'x')", "TypeError", None),
+    ("s.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 1.5)", "TypeError", None),
     ("s.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 500)", "ValueError", None),
-    ("u.sendto(b'x', ('not-an-ip', 80))", "ValueError", None),
-    ("u.sendto(b'x', ('127.0.0.1', 99999))", "ValueError", None),
-    ("u.sendto(b'x', '127.0.0.1')", "TypeError", None),
+    ("s.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 121)", "ValueError", None),
+    ("s.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, -1)", "ValueError", None),
+    # every method on a closed socket
+    ("c.connect(('127.0.0.1', dport))", "OSError", 9),
+    ("c.bind(('127.0.0.1', 0))", "OSError", 9),
+    ("c.listen(1)", "OSError", 9),
+    ("c.accept()", "OSError", 9),
     ("c.send(b'x')", "OSError", 9),
+    ("c.sendall(b'x')", "OSError", 9),
+    ("c.sendto(b'x', ('127.0.0.1', dport))", "OSError", 9),
     ("c.recv(1)", "OSError", 9),
-    ("c.connect(('127.0.0.1', 80))", "OSError", 9),
+    ("c.recvfrom(1)", "OSError", 9),
+    ("c.read(1)", "OSError", 9),
+    ("c.readinto(bytearray(1))", "OSError", 9),
+    ("c.readline()", "OSError", 9),
+    ("c.write(b'x')", "OSError", 9),
     ("c.settimeout(1)", "OSError", 9),
+    ("c.setblocking(True)", "OSError", 9),
+    ("c.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1)", "OSError", 9),
+    ("c.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 1)", "OSError", 9),
+    ("cu.sendto(b'x', ('127.0.0.1', dport))", "OSError", 9),
+    ("cu.recvfrom(1)", "OSError", 9),
+    ("cl.accept()", "OSError", 9),
+    # wrong calls that must be harmless
+    ("c.close()", "ok", None),  # double close
+    ("cu.close()", "ok", None),
+    ("a2.close()", "ok", None),
+    ("c.getsocketsta()", "ok", -1),  # -1 after close (spec 1.3)
+    ("cu.getsocketsta()", "ok", -1),
+    ("cl.getsocketsta()", "ok", -1),
+    ("f.getsocketsta()", "ok", 0),  # a refused connect reads as CLOSED
+    ("c.fileno()", "ok", -1),
+    ("c.makefile() is c", "ok", True),
+    ("repr(c)[:15]", "ok", "<usocket.socket"),
+    ("s.setsockopt(usocket.SOL_SOCKET, 99, 1)", "ok", None),  # warns, no exception (spec 1.3)
+    ("u.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 5)", "ok", None),  # stream only
+    ("bound().listen(-1)", "ok", None),  # negative backlogs are clamped (spec 1.3)
+    # getaddrinfo
+    ("usocket.getaddrinfo()", "TypeError", None),
+    ("usocket.getaddrinfo('localhost')", "TypeError", None),
     ("usocket.getaddrinfo(None, 80)", "TypeError", None),
     ("usocket.getaddrinfo('localhost', None)", "TypeError", None),
+    ("usocket.getaddrinfo('localhost', 1.5)", "TypeError", None),
     ("usocket.getaddrinfo('localhost', 70000)", "ValueError", None),
-    ("dataCall.getInfo('1', 0)", "ValueError", None),
+    ("usocket.getaddrinfo('localhost', -1)", "ValueError", None),
+    ("usocket.getaddrinfo('localhost', '99999')", "ValueError", None),
+    ("usocket.getaddrinfo('localhost', 'http')", "OSError", -201),  # lwIP EAI_SERVICE
+    ("usocket.getaddrinfo('1.2.3', 80)", "OSError", -202),
+    ("usocket.getaddrinfo('256.0.0.1', 80)", "OSError", -202),
+    ("usocket.getaddrinfo('::g', 80)", "OSError", -202),
+    ("usocket.getaddrinfo('a' * 300, 80)", "OSError", -202),
+    # dataCall: profile ids (spec 2.1), ipType, flags, strings
+    ("dataCall.getInfo('1', 0)", "ValueError", MSG_PROFILE),
+    ("dataCall.getInfo(0, 0)", "ValueError", MSG_PROFILE),
+    ("dataCall.getInfo(4, 0)", "ValueError", MSG_PROFILE),
+    ("dataCall.getInfo(1.0, 0)", "ValueError", MSG_PROFILE),
+    ("dataCall.getInfo(1, 3)", "ValueError", None),
+    ("dataCall.getInfo(1, -1)", "ValueError", None),
+    ("dataCall.getInfo(1, '0')", "ValueError", None),
+    ("dataCall.getInfo(1)", "TypeError", None),
+    ("dataCall.activate(0)", "ValueError", MSG_PROFILE),
+    ("dataCall.activate(4)", "ValueError", MSG_PROFILE),
+    ("dataCall.activate('1')", "ValueError", MSG_PROFILE),
+    ("dataCall.activate(None)", "ValueError", MSG_PROFILE),
+    ("dataCall.deactivate(0)", "ValueError", MSG_PROFILE),
+    ("dataCall.deactivate(4)", "ValueError", MSG_PROFILE),
+    ("dataCall.deactivate(-1)", "ValueError", MSG_PROFILE),
+    ("dataCall.start(0)", "ValueError", MSG_PROFILE),
+    ("dataCall.stop(4, 0)", "ValueError", MSG_PROFILE),
+    ("dataCall.getPDPContext(0)", "ValueError", MSG_PROFILE),
+    ("dataCall.getPDPContext(4)", "ValueError", MSG_PROFILE),
+    ("dataCall.setPDPContext(0, 0, '', '', '', 0)", "ValueError", MSG_PROFILE),
+    ("dataCall.setPDPContext(1, 3, '', '', '', 0)", "ValueError", None),
+    ("dataCall.setPDPContext(1, '0', '', '', '', 0)", "ValueError", None),
+    ("dataCall.setPDPContext(1, 0, '', '', '', 4)", "ValueError", None),
+    ("dataCall.setPDPContext(1, 0, 123, '', '', 0)", "ValueError", None),
     ("dataCall.setPDPContext(1, 0, 'x' * 65, '', '', 0)", "ValueError", None),
-    ("dataCall.setDNSServer(1, 1, '1.1.1.1', '1.0.0.1')", "ValueError", None),
-    ("checkNet.waitNetworkReady('30')", "OSError", None),
+    ("dataCall.setPDPContext(1, 0, '\\xe9' * 33, '', '', 0)", "ValueError", None),  # 66 bytes
+    ("dataCall.setPDPContext(1, 0, '', 'u' * 65, '', 0)", "ValueError", None),
+    ("dataCall.setPDPContext(1, 0, '', '', 'p' * 65, 0)", "ValueError", None),
+    ("dataCall.setAutoActivate(0, 1)", "ValueError", MSG_PROFILE),
+    ("dataCall.setAutoActivate(1, 2)", "ValueError", None),
+    ("dataCall.setAutoConnect(4, 1)", "ValueError", MSG_PROFILE),
+    ("dataCall.setAutoConnect(1, -1)", "ValueError", None),
+    ("dataCall.setDNSServer(4, 0, '1.1.1.1', '1.0.0.1')", "ValueError", MSG_PROFILE),
+    ("dataCall.setDNSServer(1, 1, '1.1.1.1', '1.0.0.1')", "ValueError", None),  # simID only 0
+    ("dataCall.setDNSServer(1, 0, 'x', 'y')", "ok", -1),  # 0 / -1 (spec 2.1)
+    ("dataCall.setDNSServer(1, 0, '256.1.1.1', '1.1.1.1')", "ok", -1),
+    ("dataCall.setDNSServer(1, 0, None, None)", "ok", -1),
+    ("dataCall.setCallback(5)", "TypeError", None),
+    ("dataCall.setCallback('f')", "TypeError", None),
+    # checkNet: timeout 1-3600 s (spec 3.1)
+    ("checkNet.waitNetworkReady(0)", "OSError", MSG_TIMEOUT),
+    ("checkNet.waitNetworkReady(3601)", "OSError", MSG_TIMEOUT),
+    ("checkNet.waitNetworkReady(-5)", "OSError", MSG_TIMEOUT),
+    ("checkNet.waitNetworkReady(1.5)", "OSError", MSG_TIMEOUT),
+    ("checkNet.waitNetworkReady(None)", "OSError", MSG_TIMEOUT),
+    ("checkNet.waitNetworkReady('30')", "OSError", MSG_TIMEOUT),
+    ("checkNet.wait_network_connected(0)", "OSError", MSG_TIMEOUT),
+    ("checkNet.CheckNetwork('a', 'b').wait_network_connected(3601)", "OSError", MSG_TIMEOUT),
 ]
 
+# Calls the layer gets wrong today: call -> (runtimes where it is wrong, what
+# happens now). Each is expected to fail on those runtimes (strict xfail) and
+# must pass once shim/ is fixed; then delete its entry here.
+KNOWN_WRONG = {
+    "usocket.socket(2, 1, 6, 0)": (
+        BOTH, "accepted as the private _native argument: a broken socket, repr() raises AttributeError"),
+    "tcp().connect(('::1', dport))": (BOTH, "micropython OSError 97, cpython TypeError"),
+    "s6.connect(('127.0.0.1', dport))": (("cpython",), "OSError -202 (CPython resolves '127.0.0.1' as IPv6)"),
+    "s.bind(('::1', 0))": (BOTH, "micropython OSError 97, cpython TypeError"),
+    "s6.bind(('127.0.0.1', 0))": (("cpython",), "OSError -202"),
+    "k.accept()": (("cpython",), "OSError 110 after the timeout (CPython polls before accept)"),
+    "u.accept()": (("cpython",), "OSError 110 after the timeout"),
+    "s.read(-1)": (("cpython",), "returns b'' instead of reading"),
+    "tcp().readinto(bytearray(1), -1)": (("cpython",), "returns 0 instead of reading"),
+    "s.send(b'x')": (BOTH, "OSError 32 EPIPE (Linux), which lwIP never raises"),
+    "s.sendall(b'x')": (BOTH, "OSError 32 EPIPE"),
+    "s.write(b'x')": (BOTH, "OSError 32 EPIPE"),
+    "s.sendto(b'x', ('127.0.0.1', dport))": (BOTH, "OSError 32 EPIPE"),
+    "l.recv(1)": (("cpython",), "OSError 110 after the timeout"),
+    "l.send(b'x')": (BOTH, "micropython OSError 32, cpython OSError 110 after the timeout"),
+    "u.recvfrom(-1)": (("micropython",), "MemoryError allocating 2**64 bytes"),
+    "u.sendto(b'x', ('::1', dport))": (BOTH, "micropython OSError 97, cpython TypeError"),
+    "s.settimeout(float('nan'))": (("micropython",), "OSError 33 EDOM from the native socket"),
+}
+
 SNIPPET = """
-import usocket, dataCall, checkNet
+import usocket, dataCall, checkNet, utime
+
+made = []
+
+
+def tcp(t=1, proto=usocket.IPPROTO_TCP, af=usocket.AF_INET):
+    x = usocket.socket(af, usocket.SOCK_STREAM, proto)
+    made.append(x)
+    x.settimeout(t)
+    return x
+
+
+def udp(t=1):
+    x = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+    made.append(x)
+    x.settimeout(t)
+    return x
+
+
+def free_bind(x):
+    # A free loopback port above 1024, chosen here and retried while taken.
+    base = 20000 + utime.ticks_us() % 10000
+    for i in range(300):
+        try:
+            x.bind(('127.0.0.1', base + i))
+            return base + i
+        except OSError as e:
+            if e.args[0] != 98:
+                raise
+    raise OSError(98)
+
+
+def bound():
+    x = tcp()
+    free_bind(x)
+    return x
+
+
+def listener(t=1):
+    x = tcp(t, usocket.IPPROTO_TCP_SER)
+    p = free_bind(x)
+    x.listen(4)
+    return x, p
+
+
+def pair():
+    x = tcp()
+    x.connect(('127.0.0.1', lport))
+    y = l.accept()[0]
+    made.append(y)
+    y.settimeout(1)
+    return x, y
+
+
 s = usocket.socket()
+made.append(s)
 s.settimeout(2)
-u = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+u = udp()
+ub = udp()
+free_bind(ub)
+b = bound()
 c = usocket.socket()
 c.close()
+cu = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+cu.close()
+l, lport = listener()
+d = tcp()
+dport = free_bind(d)  # bound but not listening: connecting there is refused
+k, a = pair()
+k2, a2 = pair()
+a2.close()
+nb, _ = pair()
+nb.settimeout(0)
+sh, _ = pair()
+sh.settimeout(0.2)
+ls, _ = listener(0.2)
+lnb, _ = listener(0)
+cl, _ = listener()
+cl.close()
+f = tcp()
+print('refused', err(f.connect, ('127.0.0.1', dport)))
+try:
+    s6 = tcp(af=usocket.AF_INET6)
+except OSError:
+    s6 = None  # no IPv6 on this host: its cases are skipped
+print('has_v6', s6 is not None)
+
+
+def attempt(call):
+    box = []
+    e = err(lambda: box.append(eval(call)))
+    if e is not None:
+        return e
+    v = box[0]
+    if v is None or isinstance(v, (bool, int, str)):
+        return ('ok', v)
+    return ('ok', '<%s>' % type(v).__name__)
+
+
 for i, call in enumerate(CALLS):
-    print('case%d' % i, err(lambda: eval(call)))
+    print('case%d' % i, attempt(call))
 print('close twice', c.close(), c.getsocketsta())
+for x in made:
+    x.close()
 print('done', 1)
 """
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def _run_both(tmp):
     from conftest import Board
 
-    out = {}
-    for rt in ("micropython", "cpython"):
-        b = Board(tmp_path_factory.mktemp(rt), rt)
-        code = "CALLS = %r\n" % [c for c, _, _ in CASES] + SNIPPET
-        out[rt] = b.run(code, timeout=60)
+    code = "CALLS = %r\n" % [c for c, _, _ in CASES] + SNIPPET
+
+    def one(rt):
+        d = tmp / rt
+        d.mkdir()
+        r = Board(d, rt).run(code, timeout=90)
+        return rt, {"code": r.code, "out": r.out, "err": r.err}
+
+    with ThreadPoolExecutor(2) as pool:
+        return dict(pool.map(one, RUNTIMES))
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """The two transcripts, made once per test session even when xdist splits
+    this file over several workers: the first worker runs the apps, the others
+    read what it saved in the session's shared temp dir."""
+    from conftest import Result
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    saved = shared / "bad_input_results.json"
+    with open(shared / "bad_input_results.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if saved.exists():
+            data = json.loads(saved.read_text())
+        else:
+            work = shared / "bad_input_apps"
+            work.mkdir(exist_ok=True)
+            data = _run_both(work)
+            saved.write_text(json.dumps(data))
+    return {rt: Result(v["code"], v["out"], v["err"]) for rt, v in data.items()}
+
+
+def _params():
+    out = []
+    for i, (call, _, _) in enumerate(CASES):
+        wrong, now = KNOWN_WRONG.get(call, ((), ""))
+        for rt in RUNTIMES:
+            marks = [pytest.mark.xfail(strict=True, reason="known wrong: " + now)] if rt in wrong else []
+            out.append(pytest.param(rt, i, id="%s-%s" % (rt, call), marks=marks))
     return out
 
 
-@pytest.mark.parametrize("rt", ["micropython", "cpython"])
-@pytest.mark.parametrize("i", range(len(CASES)), ids=[c for c, _, _ in CASES])
+@pytest.mark.parametrize("rt,i", _params())
 def test_bad_call(results, rt, i):
     r = results[rt]
     assert r.code == 0 and r.value("done") == 1, r
-    call, kind, errno = CASES[i]
+    call, kind, detail = CASES[i]
+    if "s6" in call and not r.value("has_v6"):
+        pytest.skip("no IPv6 sockets on this host")
     got = r.value("case%d" % i)
-    assert got is not None, f"{call} raised nothing"
+    if kind == "ok":
+        assert got == ("ok", detail), (call, got)
+        return
+    assert got[0] != "ok", f"{call} raised nothing, returned {got[1]!r}"
     assert got[0] == kind, (call, got)
-    if errno is not None:
-        assert got[1] == errno, (call, got)
+    if detail is not None:
+        assert got[1] == detail, (call, got)
+    assert got[2], (call, "an exception without a message", got)
+    if kind == "OSError" and isinstance(detail, int):
+        assert str(detail) in got[2], (call, "str(e) must hold the errno", got)
 
 
-@pytest.mark.parametrize("rt", ["micropython", "cpython"])
-def test_double_close_is_harmless(results, rt):
-    assert results[rt].out.count("close twice None -1") == 1, results[rt]
+def test_cases_are_distinct():
+    calls = [c for c, _, _ in CASES]
+    assert len(calls) == len(set(calls))
+    assert set(KNOWN_WRONG) <= set(calls)
+    assert len(calls) >= 60
+
+
+@pytest.mark.parametrize("rt", RUNTIMES)
+def test_setup_and_harmless_extras(results, rt):
+    r = results[rt]
+    assert r.code == 0 and r.value("done") == 1, r
+    assert r.value("refused")[:2] == ("OSError", 111)  # connect to a closed loopback port
+    assert r.out.count("close twice None -1") == 1, r
+    assert WARN_OPTION in r.out, r  # the unknown setsockopt option only warns
