@@ -47,6 +47,10 @@ def _serve(sock, host):
     while True:
         try:
             data = sock.recv(2048)
+        except OSError as e:
+            _config.log("control: channel closed: %s" % (e,))
+            return
+        try:
             req = json.loads(data)
             try:
                 rep = {"id": req.get("id"), "ok": _do(req)}

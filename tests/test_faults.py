@@ -260,3 +260,22 @@ def test_server_keeps_serving_through_faults(tmp_path):
             assert (state["threads"], state["sockets"]) == (1, 1), state
         finally:
             run.kill()
+
+
+def test_control_channel_refuses_bad_requests(board):
+    from qpyshim.control import ControlError
+
+    with BoardControl() as ctl:
+        run = board.start("import utime\nutime.sleep(30)\n", net=ctl.config())
+        try:
+            ctl.wait_ready()
+            with pytest.raises(ControlError, match="unknown op 'nope'"):
+                ctl.request("nope")
+            ctl.set_sim(0)
+            with pytest.raises(ControlError, match="no SIM or no registration"):
+                ctl.restore_data_call(1)
+            with pytest.raises(ControlError, match="profile must be 1, 2 or 3"):
+                ctl.drop_data_call(7)
+            assert ctl.state()["sim"] == 0  # the channel still answers
+        finally:
+            run.kill()
