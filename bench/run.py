@@ -1,0 +1,133 @@
+"""`make bench`: the shim's usocket against the interpreter's own socket on
+the MicroPython unix port, side by side in one run. Prints one table and
+writes bench/results.json. See bench/README.md for what each row does."""
+
+import argparse
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+import hostinfo
+import procs
+import report
+import startup
+import stats
+import suite
+import workloads
+
+HERE = Path(__file__).resolve().parent
+
+
+def parse(argv):
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--k", type=int, default=7, help="interleaved runs per mode (default 7)")
+    p.add_argument("--seconds", type=float, default=1.0, help="length of one rate run (default 1.0)")
+    p.add_argument("--clients", type=int, default=1000, help="clients in the held-connections run")
+    p.add_argument("--hold-runs", type=int, default=3, help="held-connections runs per mode")
+    p.add_argument("--startup-runs", type=int, default=30, help="starts per variant")
+    p.add_argument("--pin", action="store_true",
+                   help="taskset: server on CPU 0, client on CPU 1 (slower here; see README)")
+    p.add_argument("--only", nargs="*", metavar="NAME", help="measure only these (names as in results.json)")
+    p.add_argument("--quick", action="store_true", help="tiny counts, a few seconds: a smoke test")
+    p.add_argument("--out", type=Path, default=HERE / "results.json", help="where results.json goes")
+    a = p.parse_args(argv)
+    if a.quick:
+        a.k, a.seconds, a.clients, a.hold_runs, a.startup_runs = 1, 0.1, 20, 1, 1
+    return a
+
+
+def _progress(name):
+    def tick(mode, i, value):
+        shown = ", ".join(f"{v:.4g}" for v in value) if isinstance(value, tuple) else f"{value:.4g}"
+        print(f"  {name}: {mode} #{i + 1} {shown}", file=sys.stderr, flush=True)
+    return tick
+
+
+def _both(raw, shim, higher=True):
+    return {"raw": stats.summary(raw, higher), "shim": stats.summary(shim, higher)}
+
+
+def _with_value(m, key):
+    for side in ("raw", "shim"):
+        m[side]["value"] = m[side][key]
+    return m
+
+
+def measure_rate(r, a):
+    s = stats.interleave(a.k, r.sample, progress=_progress(r.name))
+    m = _with_value(_both(s["raw"], s["shim"]), "best")
+    m.update(title=r.title, unit=r.unit, target=dataclasses.asdict(r.target) if r.target else None,
+             ratio=stats.ratio(m["shim"]["best"], m["raw"]["best"]),
+             ratio_median=stats.ratio(m["shim"]["median"], m["raw"]["median"]))
+    m["pass"] = None if not r.target else m["ratio"] >= r.target.value
+    return m
+
+
+def measure_hold(a):
+    s = stats.interleave(a.hold_runs, lambda mode: workloads.tcp_hold(mode, a.clients, pin=a.pin),
+                         progress=_progress("hold"))
+    held = _both([h for h, _ in s["raw"]], [h for h, _ in s["shim"]])
+    for side in ("raw", "shim"):  # every run must hold them all: the worst run counts
+        held[side]["value"] = min(held[side]["samples"])
+    target = suite.held_target(a.clients)
+    held.update(title=f"clients held and served (of {a.clients})", unit="clients",
+                target=dataclasses.asdict(target),
+                ratio=stats.ratio(held["shim"]["value"], held["raw"]["value"]),
+                **{"pass": held["raw"]["value"] >= a.clients and held["shim"]["value"] >= a.clients})
+    heap = _with_value(_both([b for _, b in s["raw"]], [b for _, b in s["shim"]], higher=False), "median")
+    heap.update(title="server heap per idle connection (info)", unit="bytes", target=None,
+                ratio=stats.ratio(heap["shim"]["value"], heap["raw"]["value"]), **{"pass": None})
+    return {suite.HELD: held, suite.HEAP: heap}
+
+
+def measure_startup(a):
+    with startup.Boards() as boards:
+        s = stats.interleave(a.startup_runs, boards.first_line_ms, modes=startup.VARIANTS,
+                             progress=_progress("startup"))
+    out = {}
+    for variant, name in suite.STARTUP.items():
+        m = _with_value(_both(s["bare"], s[variant], higher=False), "best")
+        t = suite.STARTUP_TARGET
+        m.update(title=f"start-up to first line, shim as .{variant}", unit="ms",
+                 target=dataclasses.asdict(t),
+                 ratio=stats.ratio(m["shim"]["best"], m["raw"]["best"]),
+                 overhead_ms=m["shim"]["best"] - m["raw"]["best"],
+                 overhead_ms_median=m["shim"]["median"] - m["raw"]["median"])
+        m["pass"] = m["overhead_ms"] < t.value
+        out[name] = m
+    return out
+
+
+def main(argv=None):
+    a = parse(argv)
+    procs.raise_nofile()
+    wanted = set(a.only or [])
+    pick = lambda *names: not wanted or wanted & set(names)  # noqa: E731
+    t0 = time.monotonic()
+    measurements = {}
+    for r in suite.rates(a):
+        if pick(r.name):
+            measurements[r.name] = measure_rate(r, a)
+    if pick(suite.HELD, suite.HEAP):
+        measurements.update(measure_hold(a))
+    if pick(*suite.STARTUP.values()):
+        measurements.update(measure_startup(a))
+    machine = hostinfo.describe()
+    results = {
+        "machine": machine,
+        "settings": {"k": a.k, "seconds": a.seconds, "clients": a.clients, "hold_runs": a.hold_runs,
+                     "startup_runs": a.startup_runs, "pin": a.pin, "quick": a.quick,
+                     "wall_s": round(time.monotonic() - t0, 1)},
+        "measurements": measurements,
+    }
+    report.write_json(results, a.out)
+    print(hostinfo.line(machine))
+    print(report.table(results))
+    print(f"\n{len(measurements)} measurements in {results['settings']['wall_s']} s; "
+          f"ratios use each side's best of {a.k} interleaved runs; results in {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
