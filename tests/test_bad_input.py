@@ -40,6 +40,7 @@ WARN_OPTION = "Warning: lwip.setsockopt() option not implemented"  # spec 1.3 se
 #   f   TCP whose connect to dport was refused
 #   c   closed TCP   cu  closed UDP   cl  closed listener   a2  closed accepted
 #   tcp() / bound() a fresh TCP socket (bound to 127.0.0.1), closed at the end
+#   send_then_connect() a fresh socket: send (fails), connect to l, getsocketsta()
 CASES = [
     # usocket.socket(): wrong types, out-of-range values, too many arguments
     ("usocket.socket('a')", "TypeError", None),
@@ -186,6 +187,7 @@ CASES = [
     ("s.setsockopt(usocket.SOL_SOCKET, 99, 1)", "ok", None),  # warns, no exception (spec 1.3)
     ("u.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 5)", "ok", None),  # stream only
     ("bound().listen(-1)", "ok", None),  # negative backlogs are clamped (spec 1.3)
+    ("send_then_connect()", "ok", 4),  # a failed send before connect leaves it able to connect
     # getaddrinfo
     ("usocket.getaddrinfo()", "TypeError", None),
     ("usocket.getaddrinfo('localhost')", "TypeError", None),
@@ -274,6 +276,7 @@ KNOWN_WRONG = {
     "u.recvfrom(-1)": (("micropython",), "MemoryError allocating 2**64 bytes"),
     "u.sendto(b'x', ('::1', dport))": (BOTH, "micropython OSError 97, cpython TypeError"),
     "s.settimeout(float('nan'))": (("micropython",), "OSError 33 EDOM from the native socket"),
+    "send_then_connect()": (BOTH, "connect raises OSError 114: the send's EPIPE marked the socket failed"),
 }
 
 SNIPPET = """
@@ -329,6 +332,15 @@ def pair():
     made.append(y)
     y.settimeout(1)
     return x, y
+
+
+def send_then_connect():
+    x = tcp()
+    err(x.send, b'x')
+    x.connect(('127.0.0.1', lport))
+    y = l.accept()[0]
+    made.append(y)
+    return x.getsocketsta()
 
 
 s = usocket.socket()
