@@ -79,6 +79,8 @@ class socket:
 
     def read(self, n=None):
         # MicroPython's stream read waits for n bytes (or the end), unlike recv.
+        if n is not None and n < 0:
+            n = None  # read(-1) reads to the end, as MicroPython's stream read
         out = bytearray()
         while n is None or len(out) < n:
             d = self._do(self._k.recv, 4096 if n is None else n - len(out))
@@ -88,7 +90,7 @@ class socket:
         return bytes(out)
 
     def readinto(self, buf, n=None):
-        view = memoryview(buf)[: len(buf) if n is None else n]
+        view = memoryview(buf)[: n if n is not None and 0 <= n < len(buf) else len(buf)]
         got = 0
         while got < len(view):
             k = self._do(self._k.recv_into, view[got:])

@@ -49,7 +49,7 @@ def _address(address):
 
 
 class socket:
-    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, _native=None):
+    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, *, _native=None):
         _int(af, "af")
         _int(type, "type")
         _int(proto, "proto")
@@ -77,6 +77,12 @@ class socket:
         self._peer = None  # (ip, port) as the app knows it, for recvfrom on TCP
 
     def _fix(self, e):
+        if self._st == _LISTEN:
+            return _err(107)  # data calls on a listener: lwIP says ENOTCONN
+        # lwIP's tcp_write on a pcb that never connected: ERR_CONN -> ENOTCONN,
+        # where Linux says EPIPE (an errno lwIP never raises).
+        if e.errno == 32 and self._st == _NEW:
+            return _err(107)
         if self._dead:
             return _err(103)  # ECONNABORTED: lwIP aborted it when the address went
         if e.errno in (104, 32) and self._st != _CLOSED:
@@ -111,7 +117,7 @@ class socket:
             from . import _modem
 
             host = _modem.default_ip(self._af == AF_INET6)
-        elif not _net.is_literal(host):
+        elif not _net.is_literal(host) or (":" in host) != (self._af == AF_INET6):
             raise _err(22)  # QuecPython binds IP literals only
         self._key = _net.bind(self._s, host, port, self._type)
         self._bound = True
@@ -122,11 +128,19 @@ class socket:
         self._st = _LISTEN
 
     def accept(self):
+        if self._st == _CLOSED:
+            raise _err(9)
+        if self._type != SOCK_STREAM:
+            raise _err(95)  # EOPNOTSUPP, as lwIP and Linux say
+        if self._st != _LISTEN:
+            raise _err(22)  # lwIP: ERR_CLSD on a TCP netconn -> EINVAL
         while True:
             try:
                 ns, raw = self._s.accept()
             except OSError as e:
-                raise self._fix(e)
+                if e.errno == 11 and self._to:
+                    raise _err(110)  # as _fix, which reads a listener's errors as data calls'
+                raise
             ip, port = _net.view(raw)
             if _firewall.admits(ip):
                 break
@@ -134,7 +148,7 @@ class socket:
             _config.log("firewall: refused %s:%d (not in the board's firewall allowlist)" % (ip, port))
         if self._to is not None:
             ns.settimeout(None)  # accepted sockets start blocking, as on the module
-        conn = socket(self._af, self._type, self._proto, ns)  # ENFILE past the limit: the peer sees it closed
+        conn = socket(self._af, self._type, self._proto, _native=ns)  # ENFILE past the limit: the peer sees it closed
         conn._peer = (ip, port)
         conn._ip = self._ip
         return conn, ip, port
@@ -151,6 +165,8 @@ class socket:
             raise _err(114)  # set before the attempt: a failed socket can't retry
         host, port = _address(address)
         ip = _net.resolve(host)
+        if (":" in ip) != (self._af == AF_INET6):
+            raise _err(22)  # lwIP: a sockaddr of the other family is ERR_VAL
         raw = _net.route(ip, port, self._type)
         self._route_from()
         if _net.default_src and not self._bound:
@@ -179,7 +195,7 @@ class socket:
 
     def sendto(self, buf, address):
         host, port = _address(address)
-        if not _net.is_literal(host):
+        if not _net.is_literal(host) or (":" in host) != (self._af == AF_INET6):
             raise ValueError("sendto takes an IP address literal, not %r" % host)
         if self._ip is None or _modem.gone:
             self._route_from()
@@ -208,6 +224,8 @@ class socket:
         raise _err(107)
 
     def recvfrom(self, size):
+        if size < 0:
+            raise ValueError("negative buffersize in recvfrom")
         try:
             data, raw = self._s.recvfrom(size)
         except OSError as e:
@@ -259,7 +277,7 @@ class socket:
         if timeout is not None:
             if not isinstance(timeout, (int, float)):
                 raise TypeError("timeout must be a number or None")
-            if timeout < 0:
+            if not timeout >= 0:  # also NaN
                 raise ValueError("timeout must be >= 0 or None")
         self._s.settimeout(timeout)
         self._to = timeout

@@ -256,28 +256,7 @@ CASES = [
 # Calls the layer gets wrong today: call -> (runtimes where it is wrong, what
 # happens now). Each is expected to fail on those runtimes (strict xfail) and
 # must pass once shim/ is fixed; then delete its entry here.
-KNOWN_WRONG = {
-    "usocket.socket(2, 1, 6, 0)": (
-        BOTH, "accepted as the private _native argument: a broken socket, repr() raises AttributeError"),
-    "tcp().connect(('::1', dport))": (BOTH, "micropython OSError 97, cpython TypeError"),
-    "s6.connect(('127.0.0.1', dport))": (("cpython",), "OSError -202 (CPython resolves '127.0.0.1' as IPv6)"),
-    "s.bind(('::1', 0))": (BOTH, "micropython OSError 97, cpython TypeError"),
-    "s6.bind(('127.0.0.1', 0))": (("cpython",), "OSError -202"),
-    "k.accept()": (("cpython",), "OSError 110 after the timeout (CPython polls before accept)"),
-    "u.accept()": (("cpython",), "OSError 110 after the timeout"),
-    "s.read(-1)": (("cpython",), "returns b'' instead of reading"),
-    "tcp().readinto(bytearray(1), -1)": (("cpython",), "returns 0 instead of reading"),
-    "s.send(b'x')": (BOTH, "OSError 32 EPIPE (Linux), which lwIP never raises"),
-    "s.sendall(b'x')": (BOTH, "OSError 32 EPIPE"),
-    "s.write(b'x')": (BOTH, "OSError 32 EPIPE"),
-    "s.sendto(b'x', ('127.0.0.1', dport))": (BOTH, "OSError 32 EPIPE"),
-    "l.recv(1)": (("cpython",), "OSError 110 after the timeout"),
-    "l.send(b'x')": (BOTH, "micropython OSError 32, cpython OSError 110 after the timeout"),
-    "u.recvfrom(-1)": (("micropython",), "MemoryError allocating 2**64 bytes"),
-    "u.sendto(b'x', ('::1', dport))": (BOTH, "micropython OSError 97, cpython TypeError"),
-    "s.settimeout(float('nan'))": (("micropython",), "OSError 33 EDOM from the native socket"),
-    "send_then_connect()": (BOTH, "connect raises OSError 114: the send's EPIPE marked the socket failed"),
-}
+KNOWN_WRONG = {}  # none today
 
 SNIPPET = """
 import usocket, dataCall, checkNet, utime
