@@ -16,7 +16,7 @@ MICROPY_DIR ?=
 DIR    ?=
 need_port = $(if $(PORT),,$(error PORT is not set, e.g. make $@ PORT=/dev/ttyUSB0))
 
-.PHONY: run test setup clean image flash deploy board firmware
+.PHONY: run test bench setup clean image flash deploy board firmware
 
 setup: $(STAMP)
 
@@ -34,6 +34,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 image: $(STAMP)
 	$(BIN)/qpyshim image --board $(or $(BOARD),esp32) $(APP) -o $(IMAGE) $(if $(CONFIG),--config $(CONFIG))
