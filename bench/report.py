@@ -10,6 +10,8 @@ HEADER = ("measurement", "unit", "raw", "shim", "shim/raw", "target", "result")
 def _num(v):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "-"
+    if isinstance(v, int):
+        return f"{v:,}"
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     if abs(v) >= 100:

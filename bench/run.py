@@ -21,17 +21,22 @@ HERE = Path(__file__).resolve().parent
 
 def parse(argv):
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--k", type=int, default=7, help="interleaved runs per mode (default 7)")
+    p.add_argument("--k", type=int, default=10, help="interleaved runs per mode (default 10)")
     p.add_argument("--seconds", type=float, default=1.0, help="length of one rate run (default 1.0)")
     p.add_argument("--clients", type=int, default=1000, help="clients in the held-connections run")
     p.add_argument("--hold-runs", type=int, default=3, help="held-connections runs per mode")
-    p.add_argument("--startup-runs", type=int, default=30, help="starts per variant")
+    p.add_argument("--startup-runs", type=int, default=40, help="starts per variant (default 40)")
     p.add_argument("--pin", action="store_true",
                    help="taskset: server on CPU 0, client on CPU 1 (slower here; see README)")
     p.add_argument("--only", nargs="*", metavar="NAME", help="measure only these (names as in results.json)")
     p.add_argument("--quick", action="store_true", help="tiny counts, a few seconds: a smoke test")
-    p.add_argument("--out", type=Path, default=HERE / "results.json", help="where results.json goes")
+    p.add_argument("--proposal", action="store_true",
+                   help="the shim side with bench/workers/proposal.py patched in (README: proposed changes)")
+    p.add_argument("--out", type=Path, help="where the results go (default bench/results.json, "
+                   "bench/results-proposal.json with --proposal)")
     a = p.parse_args(argv)
+    a.out = a.out or HERE / ("results-proposal.json" if a.proposal else "results.json")
+    a.shim_mode = "proposal" if a.proposal else "shim"
     if a.quick:
         a.k, a.seconds, a.clients, a.hold_runs, a.startup_runs = 1, 0.1, 20, 1, 1
     return a
@@ -55,7 +60,7 @@ def _with_value(m, key):
 
 
 def measure_rate(r, a):
-    s = stats.interleave(a.k, r.sample, progress=_progress(r.name))
+    s = stats.interleave(a.k, r.sample, progress=_progress(r.name), shim_mode=a.shim_mode)
     m = _with_value(_both(s["raw"], s["shim"]), "best")
     m.update(title=r.title, unit=r.unit, target=dataclasses.asdict(r.target) if r.target else None,
              ratio=stats.ratio(m["shim"]["best"], m["raw"]["best"]),
@@ -66,7 +71,7 @@ def measure_rate(r, a):
 
 def measure_hold(a):
     s = stats.interleave(a.hold_runs, lambda mode: workloads.tcp_hold(mode, a.clients, pin=a.pin),
-                         progress=_progress("hold"))
+                         progress=_progress("hold"), shim_mode=a.shim_mode)
     held = _both([h for h, _ in s["raw"]], [h for h, _ in s["shim"]])
     for side in ("raw", "shim"):  # every run must hold them all: the worst run counts
         held[side]["value"] = min(held[side]["samples"])
@@ -118,6 +123,7 @@ def main(argv=None):
         "machine": machine,
         "settings": {"k": a.k, "seconds": a.seconds, "clients": a.clients, "hold_runs": a.hold_runs,
                      "startup_runs": a.startup_runs, "pin": a.pin, "quick": a.quick,
+                     "proposal": a.proposal,
                      "wall_s": round(time.monotonic() - t0, 1)},
         "measurements": measurements,
     }
