@@ -4,7 +4,7 @@ samples, best and median, the shim/raw ratio, the target and pass/miss."""
 import json
 import math
 
-HEADER = ("measurement", "unit", "raw", "shim", "shim/raw", "target", "result")
+HEADER = ("measurement", "unit", "raw", "shim", "shim/raw", "(median)", "target", "result")
 
 
 def _num(v):
@@ -22,7 +22,9 @@ def _num(v):
 def _verdict(m):
     if m["pass"] is None:
         return "info"
-    extra = f" ({m['overhead_ms']:+.1f} ms)" if "overhead_ms" in m else ""
+    extra = ""
+    if "overhead_ms" in m:
+        extra = f" ({m['overhead_ms']:+.1f} ms, median {m['overhead_ms_median']:+.1f})"
     return ("pass" if m["pass"] else "MISS") + extra
 
 
@@ -31,14 +33,15 @@ def rows(results):
     for m in results["measurements"].values():
         label = m["title"]
         out.append((label, m["unit"], _num(m["raw"]["value"]), _num(m["shim"]["value"]),
-                    _num(m.get("ratio")), m["target"]["text"] if m["target"] else "-", _verdict(m)))
+                    _num(m.get("ratio")), _num(m.get("ratio_median")),
+                    m["target"]["text"] if m["target"] else "-", _verdict(m)))
     return out
 
 
 def table(results):
     body = rows(results)
     widths = [max(len(r[i]) for r in [HEADER, *body]) for i in range(len(HEADER))]
-    fmt = lambda r: "  ".join(c.ljust(w) if i in (0, 1, 5, 6) else c.rjust(w)  # noqa: E731
+    fmt = lambda r: "  ".join(c.ljust(w) if i in (0, 1, 6, 7) else c.rjust(w)  # noqa: E731
                               for i, (c, w) in enumerate(zip(r, widths)))
     sep = "  ".join("-" * w for w in widths)
     return "\n".join([fmt(HEADER), sep, *map(fmt, body)])
