@@ -42,6 +42,15 @@ def _git():
         return None, None
 
 
+def loadavg():
+    """1-minute load average: on 2 cores, anything above ~0 is someone else's
+    work sharing the CPUs with the benchmark."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
+
+
 def describe():
     head, dirty = _git()
     return {
@@ -53,10 +62,16 @@ def describe():
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": head,
         "shim_modified": dirty,
+        "loadavg_1min_end": loadavg(),
     }
 
 
 def line(m):
     commit = (m["commit"] or "?")[:10] + (" +shim edits" if m["shim_modified"] else "")
     return (f"machine: {m['cpu']}, {m['cores']} cores, {m['kernel']}, CPython {m['cpython']}, "
-            f"MicroPython {m['micropython']}, {m['date']}, commit {commit}")
+            f"MicroPython {m['micropython']}, {m['date']}, commit {commit}, "
+            f"load {_load(m.get('loadavg_1min_start'))} -> {_load(m.get('loadavg_1min_end'))}")
+
+
+def _load(v):
+    return "?" if v is None else f"{v:.2f}"

@@ -110,6 +110,7 @@ def measure_startup(a):
 def main(argv=None):
     a = parse(argv)
     procs.raise_nofile()
+    load_before = hostinfo.loadavg()
     wanted = set(a.only or [])
     pick = lambda *names: not wanted or wanted & set(names)  # noqa: E731
     t0 = time.monotonic()
@@ -121,7 +122,7 @@ def main(argv=None):
         measurements.update(measure_hold(a))
     if pick(*suite.STARTUP.values()):
         measurements.update(measure_startup(a))
-    machine = hostinfo.describe()
+    machine = dict(hostinfo.describe(), loadavg_1min_start=load_before)
     results = {
         "machine": machine,
         "settings": {"k": a.k, "seconds": a.seconds, "clients": a.clients, "hold_runs": a.hold_runs,
