@@ -28,7 +28,7 @@ def run(main="/usr/main.py"):
     del src
     # The unix port would kill the app's threads here; the module keeps them.
     try:
-        while _thread.live_count():
+        while _thread.live_count() or _thread.holds:
             _p.time.sleep_ms(100)
     except KeyboardInterrupt:
         pass

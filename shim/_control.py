@@ -6,10 +6,11 @@
 import json
 from ._port import port as _p
 from . import _config
+from . import _thread
 
 
 def _state():
-    from . import _limits, _modem, _thread
+    from . import _limits, _modem
 
     with _modem.lock:
         active = [n for n in _modem.PROFILES if _modem.profiles[n]["active"]]
@@ -50,6 +51,7 @@ def _serve(sock, host):
         except OSError as e:
             _config.log("control: channel closed: %s" % (e,))
             return
+        _thread.hold(1)  # an app that ends on the change must not take the answer with it
         try:
             req = json.loads(data)
             try:
@@ -59,6 +61,8 @@ def _serve(sock, host):
             sock.sendto(json.dumps(rep).encode(), host)
         except Exception as e:  # noqa: BLE001
             _config.log("control: %s" % (e,))
+        finally:
+            _thread.hold(-1)
 
 
 def start():

@@ -111,8 +111,14 @@ def update(n, up, ipv4=None, dns=None):
             p["ipv4"] = ipv4
         if dns is not None:
             p["dns"] = dns
-        cb = _callback
         was, gone = gone, _gone()
+        if changed and _callback is not None:
+            # The module delivers the event later, not inside the caller's
+            # frame. Started under the lock, so an app that sees the new state
+            # and ends can't end the board before its callback has run.
+            from . import _thread
+
+            _thread.spawn(_callback, ((n, 1 if up else 0, 0),))
     if not changed:
         return
     from . import _limits
@@ -120,11 +126,6 @@ def update(n, up, ipv4=None, dns=None):
     for ip in gone:
         if ip not in was:
             _limits.abort(ip)
-    if cb is not None:
-        # The module delivers the event later, not inside the caller's frame.
-        from . import _thread
-
-        _thread.spawn(cb, ((n, 1 if up else 0, 0),))
 
 
 def _gone():

@@ -2,6 +2,7 @@
 # (stop_thread, threadIsRunning, semaphores, heap size) and a registry of live
 # app threads so the board stays up while they run after main.py returns.
 from ._port import port as _p
+from . import _limits
 
 _t = _p.thread
 LockType = _t.LockType
@@ -48,8 +49,6 @@ def spawn(function, args, counted=False):
     """Start a registered thread; the layer's own (callbacks, which the module
     runs from its scheduler) don't count against the app's thread limit."""
     global _counted
-    from . import _limits
-
     gate = _t.allocate_lock()
     gate.acquire()
     with _lock:
@@ -75,6 +74,16 @@ def spawn(function, args, counted=False):
 def live_count():
     with _lock:
         return len(_live)
+
+
+holds = 0  # work the layer has under way that the board must stay up for
+
+
+def hold(n):
+    """+1 / -1: the layer starts / finishes work the board must outlive."""
+    global holds
+    with _lock:
+        holds += n
 
 
 def threadIsRunning(thread_id):
@@ -110,8 +119,6 @@ def stack_size(size=None):
     global _stack
     if size is None:
         if _stack is None:
-            from . import _limits
-
             return _limits.thread_stack
         return _stack
     if not isinstance(size, int) or size < 8192:

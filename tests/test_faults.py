@@ -3,6 +3,8 @@ Faults come through the desktop board: its control channel (qpyshim.control)
 changes the simulated modem while the app runs, and misbehaving peers
 (qpyshim.faults) stand behind endpoint maps. Nothing leaves loopback."""
 
+import re
+
 import pytest
 
 from qpyshim import faults
@@ -277,5 +279,46 @@ def test_control_channel_refuses_bad_requests(board):
             with pytest.raises(ControlError, match="profile must be 1, 2 or 3"):
                 ctl.drop_data_call(7)
             assert ctl.state()["sim"] == 0  # the channel still answers
+        finally:
+            run.kill()
+
+
+RADIO_APP = """
+import checkNet, dataCall, utime
+calls = [0]
+def cb(args):
+    calls[0] += 1  # the host waits for each before the next change: no race
+    print('callback', calls[0], args)
+dataCall.setCallback(cb)
+end = utime.ticks_add(utime.ticks_ms(), 60000)
+for round in range(2):
+    print('ready', round)
+    # Poll as apps do, with a pause: a loop that never sleeps starves the
+    # interpreter's other threads of heap (no GIL, one GC lock).
+    while checkNet.waitNetworkReady(1) == (3, 1) and utime.ticks_diff(end, utime.ticks_ms()) > 0:
+        utime.sleep_ms(20)
+    print('lost', checkNet.waitNetworkReady(1))
+    while checkNet.waitNetworkReady(1) != (3, 1) and utime.ticks_diff(end, utime.ticks_ms()) > 0:
+        utime.sleep_ms(20)
+    print('back', round)
+"""
+
+
+def test_sim_removed_and_registration_denied_while_running(board):
+    with BoardControl() as ctl:
+        run = board.start(RADIO_APP, net=ctl.config())
+        try:
+            for n, (lose, regain, pair) in enumerate([
+                (lambda: ctl.set_registration(3), lambda: ctl.set_registration(1), (2, 3)),
+                (lambda: ctl.set_sim(0), lambda: ctl.set_sim(1), (1, 0)),
+            ]):
+                run.expect(r"^ready %d" % n)
+                assert lose()["active"] == []
+                assert seen(run, r"^lost %s" % re.escape(repr(pair))).string == "lost %r" % (pair,)
+                seen(run, r"^callback %d \(1, 0, 0\)$" % (2 * n + 1))
+                assert regain()["active"] == [1]  # the auto-activated profile returns
+                seen(run, r"^back %d" % n)
+                seen(run, r"^callback %d \(1, 1, 0\)$" % (2 * n + 2))
+            assert run.wait(30) == 0, run.stderr
         finally:
             run.kill()
