@@ -1,7 +1,7 @@
 # The shim changes bench/README.md proposes, applied over shim/usocket.py at
 # run time so their effect can be measured (`bench/run.py --proposal`) before
-# anyone edits the shim. Written against the shim of commit f692b96; the
-# error paths call the shim's own _fix, so only the success paths differ.
+# anyone edits the shim. Written against shim/ at commits f692b96..e680a70;
+# the error paths call the shim's own _fix, so only the success paths differ.
 #
 # P1  No `except OSError as e` in a method that does the native call. On this
 #     MicroPython (no PYSTACK) a frame larger than 11 words goes on the GC heap,
@@ -40,7 +40,7 @@ def _reraise(sock):
 
 
 def _result(sock, n):
-    if n is None:  # stream calls say "would block" or "timed out" with None
+    if n is None:  # a non-blocking stream call says "would block" with None
         raise _err(110 if sock._to else 11)
     return n
 
