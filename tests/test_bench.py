@@ -23,7 +23,7 @@ def _number(v):
 def test_quick_bench_writes_every_measurement(tmp_path):
     out = tmp_path / "results.json"
     p = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
-                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+                       capture_output=True, text=True, timeout=45, cwd=ROOT)
     assert p.returncode == 0, p.stdout + p.stderr
     results = json.loads(out.read_text())
     assert set(results["measurements"]) == EXPECTED
