@@ -101,13 +101,29 @@ class Board:
 
     def run(self, source=None, path=None, net=None, files=None, args=(), timeout=30, netns=False):
         cmd = self._cmd(self._app(source, path, files), net, args, netns)
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-        return Result(p.returncode, p.stdout, p.stderr)
+        # A session of its own, so a timeout kills the board under the runner too.
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              cwd=ROOT, start_new_session=True) as p:
+            try:
+                out, err = p.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(p)
+                raise
+        return Result(p.returncode, out, err)
 
     def start(self, source=None, path=None, net=None, files=None, args=()):
         cmd = self._cmd(self._app(source, path, files), net, args)
         return Running(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, cwd=ROOT))
+                                        text=True, cwd=ROOT, start_new_session=True))
+
+
+def _kill_group(proc):
+    """Kill the runner and the board it started: no interpreter left behind."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(10)
 
 
 class Running:
@@ -166,9 +182,7 @@ class Running:
         return code
 
     def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
+        _kill_group(self.proc)  # the board too, even when the runner has gone
 
     @property
     def stderr(self):
