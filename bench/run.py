@@ -30,13 +30,9 @@ def parse(argv):
                    help="taskset: server on CPU 0, client on CPU 1 (slower here; see README)")
     p.add_argument("--only", nargs="*", metavar="NAME", help="measure only these (names as in results.json)")
     p.add_argument("--quick", action="store_true", help="tiny counts, a few seconds: a smoke test")
-    p.add_argument("--proposal", action="store_true",
-                   help="the shim side with bench/workers/proposal.py patched in (README: proposed changes)")
-    p.add_argument("--out", type=Path, help="where the results go (default bench/results.json, "
-                   "bench/results-proposal.json with --proposal)")
+    p.add_argument("--out", type=Path, help="where the results go (default bench/results.json)")
     a = p.parse_args(argv)
-    a.out = a.out or HERE / ("results-proposal.json" if a.proposal else "results.json")
-    a.shim_mode = "proposal" if a.proposal else "shim"
+    a.out = a.out or HERE / "results.json"
     if a.quick:
         a.k, a.seconds, a.clients, a.hold_runs, a.startup_runs = 1, 0.1, 20, 1, 1
     return a
@@ -60,7 +56,7 @@ def _with_value(m, key):
 
 
 def measure_rate(r, a):
-    s = stats.interleave(a.k, r.sample, progress=_progress(r.name), shim_mode=a.shim_mode)
+    s = stats.interleave(a.k, r.sample, progress=_progress(r.name))
     m = _with_value(_both(s["raw"], s["shim"]), "best")
     m.update(title=r.title, unit=r.unit, target=dataclasses.asdict(r.target) if r.target else None,
              ratio=stats.ratio(m["shim"]["best"], m["raw"]["best"]),
@@ -71,7 +67,7 @@ def measure_rate(r, a):
 
 def measure_hold(a):
     s = stats.interleave(a.hold_runs, lambda mode: workloads.tcp_hold(mode, a.clients, pin=a.pin),
-                         progress=_progress("hold"), shim_mode=a.shim_mode)
+                         progress=_progress("hold"))
     held = _both([h for h, _ in s["raw"]], [h for h, _ in s["shim"]])
     for side in ("raw", "shim"):  # every run must hold them all: the worst run counts
         held[side]["value"] = min(held[side]["samples"])
@@ -127,7 +123,6 @@ def main(argv=None):
         "machine": machine,
         "settings": {"k": a.k, "seconds": a.seconds, "clients": a.clients, "hold_runs": a.hold_runs,
                      "startup_runs": a.startup_runs, "pin": a.pin, "quick": a.quick,
-                     "proposal": a.proposal,
                      "wall_s": round(time.monotonic() - t0, 1)},
         "measurements": measurements,
     }
@@ -136,9 +131,6 @@ def main(argv=None):
     print(report.table(results))
     print(f"\n{len(measurements)} measurements in {results['settings']['wall_s']} s; shim/raw compares "
           f"each side's best of {a.k} interleaved runs, (median) their medians; results in {a.out}")
-    if a.proposal:
-        print("--proposal: the shim column ran with bench/workers/proposal.py patched in "
-              "(start-up rows are the unpatched shim)")
     return 0
 
 

@@ -5,13 +5,12 @@ sides instead of on one."""
 import statistics
 
 
-def interleave(k, sample, modes=("raw", "shim"), progress=None, shim_mode="shim"):
-    """{mode: [k samples]}, taking one sample of each mode in turn. The
-    "shim" side runs as `shim_mode` ("proposal" under --proposal)."""
+def interleave(k, sample, modes=("raw", "shim"), progress=None):
+    """{mode: [k samples]}, taking one sample of each mode in turn."""
     out = {m: [] for m in modes}
     for i in range(k):
         for m in modes:
-            out[m].append(sample(shim_mode if m == "shim" else m))
+            out[m].append(sample(m))
             if progress:
                 progress(m, i, out[m][-1])
     return out

@@ -7,6 +7,7 @@ import socket as _s
 
 lock = _p.thread.allocate_lock()
 default_src = None  # the default NIC's address, once an app sets one
+gen = 0  # routes never change here: sockets' cached ones stay good
 
 
 def addr(ip, port):

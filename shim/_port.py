@@ -25,6 +25,8 @@
 #   abort(sock)           reset a native socket so a thread blocked on it wakes
 #                         (a data-call drop); errors are swallowed
 #   LIMITS                {"sockets": n or None, "thread_stack": bytes} defaults
+#   NATIVE_STREAMS        True when the native read/readinto/readline/write of
+#                         a blocking socket already raise what QuecPython does
 #   stderr                the stream for diagnostics
 #
 # shim.PORT, set before shim.install(), picks a port by name instead: that is

@@ -348,6 +348,7 @@ def fd_count():
 
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
+NATIVE_STREAMS = True  # the adapter above raises OSError(110) on a timeout
 
 
 def stack():

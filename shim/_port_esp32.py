@@ -19,6 +19,7 @@ CONFIG = "/board.json"  # written by `qpyshim image` / `qpyshim deploy`
 # and what the board's internal RAM can give each of a handful of threads.
 LIMITS = {"sockets": 10, "thread_stack": 8192}
 NATIVE_STACK = True
+NATIVE_STREAMS = False  # lwIP's stream errors differ: the shim's wrappers map them
 
 
 def oserror(n):

@@ -17,9 +17,10 @@ failures = 0  # threads that ended with an uncaught exception
 _stack = None  # bytes; the board's default (QuecPython's is 8448) until the app sets one
 
 
-def _run(function, args, gate, counted):
+def _run(function, args, counted):
     global failures, _counted
-    gate.acquire()  # wait until the parent has registered us
+    with _lock:
+        pass  # the parent registers us while it holds the lock: wait for it
     me = _t.get_ident()
     try:
         function(*args)
@@ -49,25 +50,16 @@ def spawn(function, args, counted=False):
     """Start a registered thread; the layer's own (callbacks, which the module
     runs from its scheduler) don't count against the app's thread limit."""
     global _counted
-    gate = _t.allocate_lock()
-    gate.acquire()
     with _lock:
         if counted:
             if _limits.threads is not None and _counted >= _limits.threads:
                 raise OSError("can't create thread")  # as the module's mp_thread_create
-            _counted += 1
-    try:
         if _p.NATIVE_STACK:  # a board: the size the app asked for is what it gets
             _t.stack_size(stack_size())
-        tid = _t.start_new_thread(_run, (function, args, gate, counted))
-    except BaseException:
-        if counted:
-            with _lock:
-                _counted -= 1
-        raise
-    with _lock:
+        tid = _t.start_new_thread(_run, (function, args, counted))
         _live[tid] = False
-    gate.release()
+        if counted:
+            _counted += 1
     return tid
 
 

@@ -9,6 +9,7 @@ from . import _config
 lock = _p.thread.allocate_lock()
 default_src = None  # the default NIC's address, once an app sets one
 dns_down = False  # set through the control channel: every name lookup fails
+gen = 0  # bumped when a remapped bind comes or goes: sockets' cached routes are stale
 
 
 def _hostport(s):
@@ -91,8 +92,7 @@ def route(ip, port, type):
         )
         raise _p.oserror(113)
     if _listen:
-        with lock:
-            real = _listen.get((ip, port, type)) or _listen.get(("0.0.0.0", port, type))
+        real = _remapped(ip, port, type)
         if real:
             return _p.pack(ip, real)
     if 0 < port < 1024 and _remap and _offset:
@@ -100,8 +100,21 @@ def route(ip, port, type):
     return _p.pack(ip, port)
 
 
+# Lock-taking lookups live in helpers of their own: a `with` in a function
+# makes MicroPython put its frame on the heap on every call, taken or not.
+def _remapped(ip, port, type):
+    with lock:
+        return _listen.get((ip, port, type)) or _listen.get(("0.0.0.0", port, type))
+
+
+def _unmapped(a):
+    with lock:
+        return _back.get(a) or _back.get(("0.0.0.0", a[1]))
+
+
 def bind(sock, ip, port, type):
     """Bind, moving ports < 1024 elsewhere for users who may not bind them."""
+    global gen
     if not (0 < port < 1024 and _remap):
         sock.bind(_p.pack(ip, port))
         return None
@@ -113,6 +126,7 @@ def bind(sock, ip, port, type):
     with lock:
         _listen[(ip, port, type)] = real
         _back[(ip, real)] = port
+        gen += 1
     _config.log("%s:%d is served at %s:%d (privileged port remapped)" % (ip, port, ip, real))
     return (ip, port, type, real)
 
@@ -130,9 +144,11 @@ def _bind_free(sock, ip):
 
 
 def release(key):
+    global gen
     with lock:
         _listen.pop(key[:3], None)
         _back.pop((key[0], key[3]), None)
+        gen += 1
 
 
 def view(raw):
@@ -143,8 +159,7 @@ def view(raw):
         if v is not None:
             return v
     if _back:
-        with lock:
-            n = _back.get(a) or _back.get(("0.0.0.0", a[1]))
+        n = _unmapped(a)
         if n:
             return a[0], n
     return a

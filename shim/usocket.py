@@ -48,7 +48,48 @@ def _address(address):
     return host, port
 
 
+class _Guard:
+    """`with sock._g:` maps what the native call raised to QuecPython's error.
+    A context manager, not `except OSError as e`: on MicroPython that clause
+    puts the method's frame on the heap (160 bytes a call), and
+    sys.exc_info() is shared by all threads; __exit__ gets this call's own."""
+
+    def __init__(self, sock):
+        self.sock = sock
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, kind, e, tb):
+        if e is not None and isinstance(e, OSError):
+            raise self.sock._fix(e)
+
+
+class _Dest:
+    """A sendto destination, checked and routed once; sending to it again is
+    one small call (small enough that MicroPython keeps its frame off the heap)."""
+
+    def __init__(self, sock, address, raw):
+        self.address = address
+        self.raw = raw
+        self.gen = _net.gen
+        self.g = sock._g
+        self.f = sock._s.sendto
+
+    def send(self, buf):
+        with self.g:
+            return self.f(buf, self.raw)
+
+
 class socket:
+    # Constants of a socket's life live on the class (an instance holds them
+    # only when they differ). Everything that changes later is created in
+    # __init__: with no GIL, adding an attribute to an instance another
+    # thread is reading can make that read miss (the attribute map grows).
+    _af = AF_INET
+    _type = SOCK_STREAM
+    _proto = IPPROTO_TCP
+
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, *, _native=None):
         _int(af, "af")
         _int(type, "type")
@@ -61,20 +102,46 @@ class socket:
         else:
             self._st = _CONNECTED
         self._s = _native
+        self._g = _Guard(self)
         self._ip = None  # the local address it uses: what a data-call drop takes away
         self._dead = False  # aborted by a data-call drop
-        try:
-            _limits.admit(self)
-        except OSError:
-            _native.close()
-            raise
-        self._af = af
-        self._type = type
-        self._proto = proto
         self._to = None  # None blocking, 0 non-blocking, else seconds
         self._key = None  # a remapped bind, released on close
         self._bound = False
         self._peer = None  # (ip, port) as the app knows it, for recvfrom on TCP
+        self._out = None  # the last sendto's _Dest
+        self._in = None  # (native address, (ip, port), generation) of the last recvfrom
+        self._quick = False  # the native stream methods are on the instance
+        if af != AF_INET:
+            self._af = af
+        if type != SOCK_STREAM:
+            self._type = type
+        else:
+            self._wrapped()  # the stream methods' slots, switched by _fast/_slow
+        if proto != IPPROTO_TCP:
+            self._proto = proto
+        _admit(self, _native)
+
+    def _fast(self):
+        # A connected socket that blocks (with or without a timeout) gets the
+        # native stream methods themselves: on ports whose native calls
+        # already answer as QuecPython does (a timeout is OSError(110)), the
+        # app's reads and writes then run no Python at all.
+        if not _p.NATIVE_STREAMS or self._to == 0:
+            return
+        s = self._s
+        with _limits.lock:  # not over an abort under way
+            if not self._dead and not self._quick:
+                self.read, self.readinto, self.readline, self.write = s.read, s.readinto, s.readline, s.write
+                self._quick = True
+
+    def _slow(self):
+        if self._quick:
+            self._wrapped()
+            self._quick = False
+
+    def _wrapped(self):
+        self.read, self.readinto, self.readline, self.write = self._read, self._readinto, self._readline, self._write
 
     def _fix(self, e):
         if self._st == _LISTEN:
@@ -98,6 +165,7 @@ class socket:
                 return  # listeners survive: lwIP moves them to the new address
             self._dead = True
             self._st = _FAILED
+            self._slow()  # later calls go through the wrappers: 103
         _p.abort(self._s)  # wakes a thread blocked in recv/send on it
 
     def _route_from(self):
@@ -135,12 +203,7 @@ class socket:
         if self._st != _LISTEN:
             raise _err(22)  # lwIP: ERR_CLSD on a TCP netconn -> EINVAL
         while True:
-            try:
-                ns, raw = self._s.accept()
-            except OSError as e:
-                if e.errno == 11 and self._to:
-                    raise _err(110)  # as _fix, which reads a listener's errors as data calls'
-                raise
+            ns, raw = _accept(self._s, self._to)
             ip, port = _net.view(raw)
             if _firewall.admits(ip):
                 break
@@ -150,7 +213,9 @@ class socket:
             ns.settimeout(None)  # accepted sockets start blocking, as on the module
         conn = socket(self._af, self._type, self._proto, _native=ns)  # ENFILE past the limit: the peer sees it closed
         conn._peer = (ip, port)
-        conn._ip = self._ip
+        if self._ip is not None:
+            conn._ip = self._ip
+        conn._fast()
         return conn, ip, port
 
     def _leave_from_default_nic(self):
@@ -173,48 +238,54 @@ class socket:
             self._leave_from_default_nic()
         self._peer = (ip, port)
         self._st = _CONNECTING
-        try:
-            self._s.connect(raw)
-        except OSError as e:
-            if e.errno not in (115, 11):  # not merely in progress
-                self._st = _FAILED
-            raise self._fix(e)
+        _connect(self, raw)
         self._st = _CONNECTED
+        self._fast()
 
     def send(self, buf):
-        try:
+        with self._g:
             return self._s.send(buf)
-        except OSError as e:
-            raise self._fix(e)
 
     def sendall(self, buf):
-        try:
+        with self._g:
             self._s.sendall(buf)
-        except OSError as e:
-            raise self._fix(e)
 
     def sendto(self, buf, address):
-        host, port = _address(address)
-        if not _net.is_literal(host) or (":" in host) != (self._af == AF_INET6):
-            raise ValueError("sendto takes an IP address literal, not %r" % host)
-        if self._ip is None or _modem.gone:
+        d = self._out
+        if d is None or d.address != address or d.gen != _net.gen:
+            d = self._out = self._dest(address)
+        ip = self._ip
+        if ip is None or ip in _modem.gone:
             self._route_from()
         if _net.default_src and not self._bound:
             self._leave_from_default_nic()
-        try:
-            return self._s.sendto(buf, _net.route(host, port, self._type))
-        except OSError as e:
-            raise self._fix(e)
+        return d.send(buf)
+
+    def _dest(self, address):
+        host, port = _address(address)
+        if not _net.is_literal(host) or (":" in host) != (self._af == AF_INET6):
+            raise ValueError("sendto takes an IP address literal, not %r" % host)
+        return _Dest(self, address, _net.route(host, port, self._type))
+
+    # Guarded native calls with one argument: two-parameter methods, so the
+    # `with` keeps the frame on the C stack.
+    def _recv(self, size):
+        with self._g:
+            return self._s.recv(size)
+
+    def _recvfrom(self, size):
+        with self._g:
+            return self._s.recvfrom(size)
 
     def recv(self, size):
         if size < 0:
             raise ValueError("negative buffersize in recv")
-        try:
-            data = self._s.recv(size)
-        except OSError as e:
-            raise self._fix(e)
+        data = self._recv(size)
         if data or self._type != SOCK_STREAM or not size:
             return data
+        return self._eof()
+
+    def _eof(self):
         if self._dead:
             raise _err(103)
         # The peer closed: QuecPython raises instead of returning b''.
@@ -226,49 +297,34 @@ class socket:
     def recvfrom(self, size):
         if size < 0:
             raise ValueError("negative buffersize in recvfrom")
-        try:
-            data, raw = self._s.recvfrom(size)
-        except OSError as e:
-            raise self._fix(e)
+        r = self._recvfrom(size)
+        raw = r[1]
         if not raw:  # a stream socket: the kernel names no sender
-            return data, self._peer
-        return data, _net.view(raw)
+            return r[0], self._peer
+        c = self._in
+        if c is None or c[0] != raw or c[2] != _net.gen:
+            c = self._in = (raw, _net.view(raw), _net.gen)
+        return r[0], c[1]
 
-    def read(self, size=None):
-        try:
-            data = self._s.read() if size is None else self._s.read(size)
-        except OSError as e:
-            raise self._fix(e)
-        if data is None:
-            raise _err(110 if self._to else 11)
-        return data
+    # Stream calls: a None from the native socket means "would block". A
+    # stream socket reaches them through its instance's slots (see _fast).
+    def _read(self, size=None):
+        with self._g:
+            return _done(self, self._s.read() if size is None else self._s.read(size))
 
-    def readinto(self, buf, nbytes=None):
-        try:
-            n = self._s.readinto(buf) if nbytes is None else self._s.readinto(buf, nbytes)
-        except OSError as e:
-            raise self._fix(e)
-        if n is None:
-            raise _err(110 if self._to else 11)
-        return n
+    def _readinto(self, buf, nbytes=None):
+        with self._g:
+            return _done(self, self._s.readinto(buf) if nbytes is None else self._s.readinto(buf, nbytes))
 
-    def readline(self):
-        try:
-            data = self._s.readline()
-        except OSError as e:
-            raise self._fix(e)
-        if data is None:
-            raise _err(110 if self._to else 11)
-        return data
+    def _readline(self):
+        with self._g:
+            return _done(self, self._s.readline())
 
-    def write(self, buf):
-        try:
-            n = self._s.write(buf)
-        except OSError as e:
-            raise self._fix(e)
-        if n is None:
-            raise _err(110 if self._to else 11)
-        return n
+    def _write(self, buf):
+        with self._g:
+            return _done(self, self._s.write(buf))
+
+    read, readinto, readline, write = _read, _readinto, _readline, _write
 
     def makefile(self, mode="rb", *args):
         return self  # as on the module: the socket is its own stream
@@ -281,6 +337,11 @@ class socket:
                 raise ValueError("timeout must be >= 0 or None")
         self._s.settimeout(timeout)
         self._to = timeout
+        if timeout == 0:
+            with _limits.lock:
+                self._slow()  # the wrappers say 11 for "would block"
+        elif self._st == _CONNECTED:
+            self._fast()
 
     def setblocking(self, flag):
         self.settimeout(None if flag else 0)
@@ -312,6 +373,7 @@ class socket:
         try:
             self._s.send(b"")
             self._st = _CONNECTED
+            self._fast()
         except OSError as e:
             if e.errno != 11:
                 self._st = _FAILED
@@ -332,6 +394,38 @@ class socket:
 
     def __repr__(self):
         return "<usocket.socket fd=%d state=%d>" % (self._s.fileno(), self.getsocketsta())
+
+
+def _admit(sock, native):
+    try:
+        _limits.admit(sock)
+    except OSError:
+        native.close()
+        raise
+
+
+def _accept(native, timeout):
+    try:
+        return native.accept()
+    except OSError as e:
+        if e.errno == 11 and timeout:
+            raise _err(110)  # not _fix, which reads a listener's errors as a data call's
+        raise
+
+
+def _connect(sock, raw):
+    try:
+        sock._s.connect(raw)
+    except OSError as e:
+        if e.errno not in (115, 11):  # not merely in progress
+            sock._st = _FAILED
+        raise sock._fix(e)
+
+
+def _done(sock, n):
+    if n is None:
+        raise _err(110 if sock._to else 11)
+    return n
 
 
 def getaddrinfo(host, port, *_ignored):

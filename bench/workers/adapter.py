@@ -4,19 +4,16 @@
 #   raw:  the interpreter's own socket; addresses are getaddrinfo's raw sockaddr
 #   shim: QuecPython's usocket from shim/ (and the shim's _thread, which is
 #         what a QuecPython app gets after boot.py); addresses are (ip, port)
-#   proposal: shim with bench/workers/proposal.py's changes patched in
 # accept()[0] is the connection in both: (conn, raw) raw, (conn, ip, port) shim.
 import sys
 
 MODE = sys.argv[1]
-if MODE in ("shim", "proposal"):
+if MODE == "shim":
     ROOT = sys.path[0].rsplit("/", 2)[0]  # bench/workers -> the checkout
     sys.path.insert(0, ROOT)
     import shim
 
     shim.install()
-    if MODE == "proposal":
-        import proposal  # noqa: F401  patches shim.usocket in place
     import usocket as socket
 
     def addr(ip, port):
@@ -35,7 +32,7 @@ elif MODE == "raw":
         return sock
 
 else:
-    raise SystemExit("mode must be raw, shim or proposal, not %r" % MODE)
+    raise SystemExit("mode must be raw or shim, not %r" % MODE)
 
 import _thread  # noqa: E402  after install(): the shim's own in shim mode
 

@@ -5,8 +5,7 @@
 # microseconds per op, and heap bytes allocated per op (micropython.mem_total,
 # which also counts blocks freed again at once, such as a Python frame too big
 # for the C stack).
-#   micropython call_cost.py ROOT ROUNDS N [timeout|blocking] [proposal]
-# With "proposal" the shim side has bench/workers/proposal.py patched in.
+#   micropython call_cost.py ROOT ROUNDS N [timeout|blocking]
 import sys
 import time
 import micropython
@@ -18,8 +17,6 @@ sys.path.insert(0, ROOT)
 import shim  # noqa: E402
 
 shim.install()
-if "proposal" in sys.argv[5:]:
-    import proposal  # noqa: F401
 import usocket  # noqa: E402
 import _thread  # noqa: E402  the shim's
 import control  # noqa: E402
