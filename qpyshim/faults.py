@@ -11,7 +11,15 @@ import threading
 PAYLOAD = b"0123456789" * 100  # what the talking peers send first
 
 
-class _Peer:
+class _Closing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class _Peer(_Closing):
     """Accepts on 127.0.0.1 (ephemeral port) and hands each connection to
     handle() in a thread of its own."""
 
@@ -50,12 +58,6 @@ class _Peer:
             with self._lock:
                 self.received += data
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     def close(self):
         self._ls.close()
         with self._lock:
@@ -89,7 +91,7 @@ class SilentPeer(_Peer):
         self._read_all(conn)
 
 
-class Blackhole:
+class Blackhole(_Closing):
     """A port whose connects are never answered: a listener that never
     accepts, its queue filled, so the kernel drops further SYNs."""
 
@@ -109,19 +111,13 @@ class Blackhole:
                 return  # this one was dropped: the queue is full
         raise RuntimeError("could not fill the listen queue of %s" % self.address)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     def close(self):
         for s in self._fill:
             s.close()
         self._ls.close()
 
 
-class RefusingPeer:
+class RefusingPeer(_Closing):
     """A port with nothing listening (held bound, so no one else takes it):
     connects are refused."""
 
@@ -129,12 +125,6 @@ class RefusingPeer:
         self._s = socket.socket()
         self._s.bind(("127.0.0.1", 0))
         self.address = "127.0.0.1:%d" % self._s.getsockname()[1]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def close(self):
         self._s.close()
