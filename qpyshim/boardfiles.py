@@ -10,7 +10,7 @@ from pathlib import Path
 from . import mpy, netconfig, paths
 
 SKIP_DIRS = {"__pycache__", ".git"}
-HOST_ONLY = ("target", "stand_ins")  # config sections the device never reads
+HOST_ONLY = ("target", "stand_ins", "control")  # config sections a flashed board never reads
 
 
 @dataclass

@@ -47,13 +47,17 @@ def _do(req):
 def _serve(sock, host):
     while True:
         try:
-            data = sock.recv(2048)
+            data, src = sock.recvfrom(2048)
         except OSError as e:
             _config.log("control: channel closed: %s" % (e,))
             return
+        if src != host:
+            continue  # only the host in the config drives the board
         _thread.hold(1)  # an app that ends on the change must not take the answer with it
         try:
             req = json.loads(data)
+            if not isinstance(req, dict):
+                req = {"op": None, "bad": req}
             try:
                 rep = {"id": req.get("id"), "ok": _do(req)}
             except Exception as e:  # noqa: BLE001  a bad request gets an answer, not a dead channel

@@ -147,10 +147,11 @@ def set_network(sim_state=None, reg_state=None):
     channel): without both, the data calls drop; with both back, the
     auto-activated profiles come back, as the module's auto-reconnect does."""
     global sim_status, data_state
-    if sim_state is not None:
-        sim_status = sim_state
-    if reg_state is not None:
-        data_state = reg_state
+    with lock:
+        if sim_state is not None:
+            sim_status = sim_state
+        if reg_state is not None:
+            data_state = reg_state
     ok = registered()
     for n in PROFILES:
         if not ok:

@@ -22,6 +22,7 @@
 #                         network (_vnet) or the board's own (_boardnet)
 #   link()                the driver behind dataCall (None: the simulated modem)
 #   app_done(code)        what the board does when main.py's app ends
+#   fd_count()            the process's open descriptors, -1 where there are none
 #   abort(sock)           reset a native socket so a thread blocked on it wakes
 #                         (a data-call drop); errors are swallowed
 #   LIMITS                {"sockets": n or None, "thread_stack": bytes} defaults

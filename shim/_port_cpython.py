@@ -325,9 +325,15 @@ def tcp_state(sock):
     try:
         if not select.select([k], [], [], 0)[0]:
             return 4
-        return 7 if k.recv(1, _s.MSG_PEEK | _s.MSG_DONTWAIT) == b"" else 4
+        if k.recv(1, _s.MSG_PEEK | _s.MSG_DONTWAIT) != b"":
+            return 4
     except BlockingIOError:
         return 4
+    except OSError:
+        return 0
+    try:
+        k.send(b"")  # after a FIN we may still send; after a reset we may not
+        return 7
     except OSError:
         return 0
 

@@ -101,6 +101,10 @@ def abort(sock):
         pass
 
 
+def fd_count():
+    return -1  # lwIP keeps no descriptor table to count
+
+
 def stack():
     from . import _boardnet
 

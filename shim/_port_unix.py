@@ -107,9 +107,15 @@ def heap_free():
 def tcp_state(sock):
     # Peek without consuming: b'' means the peer's FIN has arrived (CLOSE_WAIT).
     try:
-        return 7 if sock.recv(1, 66) == b"" else 4  # MSG_PEEK | MSG_DONTWAIT
+        if sock.recv(1, 66) != b"":  # MSG_PEEK | MSG_DONTWAIT
+            return 4
     except OSError as e:
         return 4 if e.errno == 11 else 0
+    try:
+        sock.send(b"")  # after a FIN we may still send; after a reset we may not
+        return 7
+    except OSError:
+        return 0
 
 
 _UNSPEC = bytes(16)

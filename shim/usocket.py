@@ -90,7 +90,7 @@ class socket:
     _type = SOCK_STREAM
     _proto = IPPROTO_TCP
 
-    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, *, _native=None):
+    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, *, _native=None, _src=None):
         _int(af, "af")
         _int(type, "type")
         _int(proto, "proto")
@@ -103,7 +103,7 @@ class socket:
             self._st = _CONNECTED
         self._s = _native
         self._g = _Guard(self)
-        self._ip = None  # the local address it uses: what a data-call drop takes away
+        self._ip = _src  # the local address it uses: what a data-call drop takes away
         self._dead = False  # aborted by a data-call drop
         self._to = None  # None blocking, 0 non-blocking, else seconds
         self._key = None  # a remapped bind, released on close
@@ -127,7 +127,7 @@ class socket:
         # native stream methods themselves: on ports whose native calls
         # already answer as QuecPython does (a timeout is OSError(110)), the
         # app's reads and writes then run no Python at all.
-        if not _p.NATIVE_STREAMS or self._to == 0:
+        if not _p.NATIVE_STREAMS or self._to == 0 or self._type != SOCK_STREAM:
             return
         s = self._s
         with _limits.lock:  # not over an abort under way
@@ -211,10 +211,10 @@ class socket:
             _config.log("firewall: refused %s:%d (not in the board's firewall allowlist)" % (ip, port))
         if self._to is not None:
             ns.settimeout(None)  # accepted sockets start blocking, as on the module
-        conn = socket(self._af, self._type, self._proto, _native=ns)  # ENFILE past the limit: the peer sees it closed
+        # ENFILE past the limit: the peer sees it closed. Its address is set
+        # before it is registered, so a data-call drop can't miss it.
+        conn = socket(self._af, self._type, self._proto, _native=ns, _src=self._ip)
         conn._peer = (ip, port)
-        if self._ip is not None:
-            conn._ip = self._ip
         conn._fast()
         return conn, ip, port
 
@@ -239,7 +239,16 @@ class socket:
         self._peer = (ip, port)
         self._st = _CONNECTING
         _connect(self, raw)
-        self._st = _CONNECTED
+        self._connected()
+
+    def _connected(self):
+        with _limits.lock:
+            dead = self._dead  # the data call dropped while the connect was under way
+            if not dead:
+                self._st = _CONNECTED
+        if dead:
+            _p.abort(self._s)
+            raise _err(103)
         self._fast()
 
     def send(self, buf):
@@ -252,7 +261,7 @@ class socket:
 
     def sendto(self, buf, address):
         d = self._out
-        if d is None or d.address != address or d.gen != _net.gen:
+        if d is None or d.gen != _net.gen or not (d.address is address or _same(d.address, address)):
             d = self._out = self._dest(address)
         ip = self._ip
         if ip is None or ip in _modem.gone:
@@ -265,7 +274,7 @@ class socket:
         host, port = _address(address)
         if not _net.is_literal(host) or (":" in host) != (self._af == AF_INET6):
             raise ValueError("sendto takes an IP address literal, not %r" % host)
-        return _Dest(self, address, _net.route(host, port, self._type))
+        return _Dest(self, address if type(address) is tuple else (host, port), _net.route(host, port, self._type))
 
     # Guarded native calls with one argument: two-parameter methods, so the
     # `with` keeps the frame on the C stack.
@@ -372,11 +381,14 @@ class socket:
         # A non-blocking connect: an empty send says whether it finished.
         try:
             self._s.send(b"")
-            self._st = _CONNECTED
-            self._fast()
         except OSError as e:
             if e.errno != 11:
                 self._st = _FAILED
+            return self._st
+        try:
+            self._connected()
+        except OSError:
+            pass  # aborted: reads as closed
         return self._st
 
     def fileno(self):
@@ -420,6 +432,12 @@ def _connect(sock, raw):
         if e.errno not in (115, 11):  # not merely in progress
             sock._st = _FAILED
         raise sock._fix(e)
+
+
+def _same(known, address):
+    # Only an equal tuple of (str, int) is the same destination: a list may
+    # have changed since, and 5000.0 must still be refused.
+    return type(address) is tuple and known == address and type(address[1]) is int
 
 
 def _done(sock, n):

@@ -150,6 +150,16 @@ except OSError as e:
 print('reset state', s.getsocketsta())
 s.close()
 
+s = client('reset')  # the same through read(): the native stream path
+try:
+    while s.read(100):
+        pass
+    print('reset read', 'eof')
+except OSError as e:
+    print('reset read', e.args[0])
+print('reset read state', s.getsocketsta())
+s.close()
+
 s = client('halfclose')
 got = b''
 try:
@@ -198,6 +208,8 @@ def test_peer_faults_and_timeouts(board, tmp_path):
         assert r.code == 0, r
         assert r.value("reset") == 104  # ECONNRESET
         assert r.value("reset state") == 0
+        assert r.value("reset read") == 104
+        assert r.value("reset read state") == 0  # not CLOSE_WAIT: a reset can't be written to
         assert r.value("halfclose eof") == (107, len(faults.PAYLOAD))  # every byte, then ENOTCONN
         assert r.value("halfclose state") == 7  # CLOSE_WAIT: we may still send
         assert r.value("halfclose send") == 10
@@ -271,6 +283,11 @@ def test_control_channel_refuses_bad_requests(board):
         run = board.start("import utime\nutime.sleep(30)\n", net=ctl.config())
         try:
             ctl.wait_ready()
+            import socket
+
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as stranger:  # not the host in the config
+                stranger.sendto(b'{"op": "network", "sim": 0, "id": 1}', ctl._board)
+            assert ctl.state()["sim"] == 1  # ignored; the next request is answered in order
             with pytest.raises(ControlError, match="unknown op 'nope'"):
                 ctl.request("nope")
             ctl.set_sim(0)

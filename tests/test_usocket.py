@@ -396,3 +396,47 @@ print('got', [data, addr[0]])
 """)
     assert r.code == 0, r
     assert r.value("got") == [b"six", "::1"]
+
+
+def test_sendto_follows_the_address_it_is_given(board):
+    """The shim remembers a sendto destination: a list changed in place or a
+    float port must not reuse it; a connected UDP socket keeps its wrappers."""
+    r = board.run("""
+import usocket
+def udp(port):
+    s = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+    s.bind(('127.0.0.1', port))
+    s.settimeout(5)
+    return s
+P = PORT
+r1, r2 = udp(P), udp(P + 1)
+s = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
+a = ['127.0.0.1', P]
+s.sendto(b'one', a)
+a[1] = P + 1
+s.sendto(b'two', a)
+print('got', (r1.recvfrom(10)[0], r2.recvfrom(10)[0]))
+print('float', err(s.sendto, b'x', ('127.0.0.1', float(P)))[0])
+s.connect(('127.0.0.1', P))
+print('quick', s._quick)
+""".replace("PORT", str(free_port_pair())))
+    assert r.code == 0, r
+    assert r.value("got") == (b"one", b"two")
+    assert r.value("float") == "TypeError"
+    assert r.value("quick") is False
+
+
+def free_port_pair():
+    import socket as so
+
+    for _ in range(50):
+        with so.socket(so.AF_INET, so.SOCK_DGRAM) as a:
+            a.bind(("127.0.0.1", 0))
+            p = a.getsockname()[1]
+        try:
+            with so.socket(so.AF_INET, so.SOCK_DGRAM) as b:
+                b.bind(("127.0.0.1", p + 1))
+            return p
+        except OSError:
+            continue
+    raise RuntimeError("no two free ports in a row")
