@@ -339,3 +339,28 @@ def test_sim_removed_and_registration_denied_while_running(board):
             assert run.wait(30) == 0, run.stderr
         finally:
             run.kill()
+
+
+def test_deactivate_closes_the_profiles_connections(board, peer_server):
+    """The app's own dataCall.deactivate() takes the address away as a drop does."""
+    r = board.run("""
+import usocket, dataCall
+s = usocket.socket()
+s.settimeout(10)
+s.connect(('127.0.0.1', %d))
+s.readline()
+print('deactivate', dataCall.deactivate(1))
+print('recv', err(s.recv, 10)[:2])
+print('connect', err(usocket.socket().connect, ('127.0.0.1', %d))[:2])
+print('activate', dataCall.activate(1))
+c = usocket.socket()
+c.settimeout(10)
+c.connect(('127.0.0.1', %d))
+print('again', c.recv(5))
+""" % ((peer_server.server_address[1],) * 3))
+    assert r.code == 0, r
+    assert r.value("deactivate") == 0
+    assert r.value("recv") == ("OSError", 103)
+    assert r.value("connect") == ("OSError", 113)
+    assert r.value("activate") == 0
+    assert r.value("again") == b"peer="
