@@ -42,6 +42,13 @@ def release(sock):
     return False
 
 
+def locked(fn):
+    """fn() under the lock. A `with` in a function puts MicroPython's frame
+    for it on the heap; callers on a connection's path use this instead."""
+    with lock:
+        fn()
+
+
 def open_sockets():
     with lock:
         return len(live)

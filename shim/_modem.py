@@ -102,7 +102,7 @@ def set_active(n, up):
 
 def update(n, up, ipv4=None, dns=None):
     """Record profile n's state; tells the app's callback on a change."""
-    global gone
+    global gone, src
     with lock:
         p = profiles[n]
         changed = p["active"] != up
@@ -112,6 +112,7 @@ def update(n, up, ipv4=None, dns=None):
         if dns is not None:
             p["dns"] = dns
         was, gone = gone, _gone()
+        src = _source()
         if changed and _callback is not None:
             # The module delivers the event later, not inside the caller's
             # frame. Started under the lock, so an app that sees the new state
@@ -133,13 +134,18 @@ def _gone():
     return set(p["ipv4"] for p in profiles.values() if not p["active"] and p["ipv4"] not in up)
 
 
-def source():
-    """The address unbound sockets leave from: the first active profile's."""
-    with lock:
-        for n in PROFILES:
-            if profiles[n]["active"]:
-                return profiles[n]["ipv4"]
+def _source():
+    for n in PROFILES:
+        if profiles[n]["active"]:
+            return profiles[n]["ipv4"]
     return None
+
+
+def source():
+    """The address unbound sockets leave from: the first active profile's.
+    Kept current by update() under the lock; read here without it (one
+    reference, replaced whole), since every connect asks."""
+    return src
 
 
 def set_network(sim_state=None, reg_state=None):
@@ -179,5 +185,6 @@ def default_ip(v6=False):
 
 profiles, auto = _boot()
 gone = _gone()
+src = _source()
 if driver:
     driver.start(1 in auto, update)  # profile 1 follows the interface from here

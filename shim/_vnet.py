@@ -80,24 +80,34 @@ def resolve(host):
 
 
 def route(ip, port, type):
-    """The native address to reach (ip, port) at, or OSError(113) if blocked."""
+    """The native address to reach (ip, port) at, or OSError(113) if blocked.
+    Every connect asks, so the rare branches are helpers: a frame this small
+    stays on MicroPython's C stack (a large one is allocated on every call)."""
     t = _ep.get((ip, port)) or _ep.get(ip)
     if t is not None:
-        ip, port = t[0], port if t[1] is None else t[1]
+        ip = t[0]
+        if t[1] is not None:
+            port = t[1]
     elif not is_local(ip):
-        _config.log(
-            "blocked %s:%d: the desktop board only reaches loopback. Map it under "
-            '"endpoints" in your --net file, e.g. {"endpoints": {"%s:%d": "127.0.0.1:8080"}}'
-            % (ip, port, ip, port)
-        )
-        raise _p.oserror(113)
+        _blocked(ip, port)
     if _listen:
-        real = _remapped(ip, port, type)
-        if real:
-            return _p.pack(ip, real)
-    if 0 < port < 1024 and _remap and _offset:
+        t = _remapped(ip, port, type)
+        if t:
+            port = t
+        elif 0 < port < 1024 and _remap and _offset:
+            port += _offset
+    elif 0 < port < 1024 and _remap and _offset:
         port += _offset
     return _p.pack(ip, port)
+
+
+def _blocked(ip, port):
+    _config.log(
+        "blocked %s:%d: the desktop board only reaches loopback. Map it under "
+        '"endpoints" in your --net file, e.g. {"endpoints": {"%s:%d": "127.0.0.1:8080"}}'
+        % (ip, port, ip, port)
+    )
+    raise _p.oserror(113)
 
 
 # Lock-taking lookups live in helpers of their own: a `with` in a function

@@ -129,11 +129,13 @@ class socket:
         # app's reads and writes then run no Python at all.
         if not _p.NATIVE_STREAMS or self._to == 0 or self._type != SOCK_STREAM:
             return
-        s = self._s
-        with _limits.lock:  # not over an abort under way
-            if not self._dead and not self._quick:
-                self.read, self.readinto, self.readline, self.write = s.read, s.readinto, s.readline, s.write
-                self._quick = True
+        _limits.locked(self._go_native)  # not over an abort under way
+
+    def _go_native(self):
+        if not self._dead and not self._quick:
+            s = self._s
+            self.read, self.readinto, self.readline, self.write = s.read, s.readinto, s.readline, s.write
+            self._quick = True
 
     def _slow(self):
         if self._quick:
