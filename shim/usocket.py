@@ -184,8 +184,6 @@ class socket:
     def bind(self, address):
         host, port = _address(address)
         if host == "":
-            from . import _modem
-
             host = _modem.default_ip(self._af == AF_INET6)
         elif not _net.is_literal(host) or (":" in host) != (self._af == AF_INET6):
             raise _err(22)  # QuecPython binds IP literals only
@@ -245,8 +243,13 @@ class socket:
 
     def _connected(self):
         with _limits.lock:
-            dead = self._dead  # the data call dropped while the connect was under way
-            if not dead:
+            # The data call dropped while the connect was under way (before
+            # the abort could see this socket as connecting, or after).
+            dead = self._dead or self._ip in _modem.gone
+            if dead:
+                self._dead = True
+                self._st = _FAILED
+            else:
                 self._st = _CONNECTED
         if dead:
             _p.abort(self._s)
