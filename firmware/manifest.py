@@ -29,6 +29,8 @@ package(
         "_nic.py",
         "_port.py",
         "_port_esp32.py",
+        "_sockargs.py",
+        "_sockcalls.py",
         "_thread.py",
         "checkNet.py",
         "dataCall.py",

@@ -7,6 +7,8 @@ from . import _config
 from . import _firewall
 from . import _limits
 from . import _modem
+from ._sockargs import integer as _int, address as _address, port as _port
+from ._sockcalls import Guard, Dest, admit, accept, same, done
 
 _net = _p.stack()  # the desktop's virtual network, or the board's own stack
 
@@ -31,56 +33,6 @@ _NEW, _CONNECTING, _CONNECTED, _LISTEN, _EOF, _CLOSED, _FAILED = 0, 2, 4, 1, 7, 
 _err = _p.oserror
 
 
-def _int(v, what):
-    if not isinstance(v, int):
-        raise TypeError("%s must be an int, not %s" % (what, type(v).__name__))
-    return v
-
-
-def _address(address):
-    if not isinstance(address, (tuple, list)) or len(address) != 2:
-        raise TypeError("address must be a (host, port) tuple or list")
-    host, port = address
-    if not isinstance(host, str):
-        raise TypeError("host must be a str")
-    if not 0 <= _int(port, "port") <= 65535:
-        raise ValueError("port must be 0-65535")
-    return host, port
-
-
-class _Guard:
-    """`with sock._g:` maps what the native call raised to QuecPython's error.
-    A context manager, not `except OSError as e`: on MicroPython that clause
-    puts the method's frame on the heap (160 bytes a call), and
-    sys.exc_info() is shared by all threads; __exit__ gets this call's own."""
-
-    def __init__(self, sock):
-        self.sock = sock
-
-    def __enter__(self):
-        pass
-
-    def __exit__(self, kind, e, tb):
-        if e is not None and isinstance(e, OSError):
-            raise self.sock._fix(e)
-
-
-class _Dest:
-    """A sendto destination, checked and routed once; sending to it again is
-    one small call (small enough that MicroPython keeps its frame off the heap)."""
-
-    def __init__(self, sock, address, raw):
-        self.address = address
-        self.raw = raw
-        self.gen = _net.gen
-        self.g = sock._g
-        self.f = sock._s.sendto
-
-    def send(self, buf):
-        with self.g:
-            return self.f(buf, self.raw)
-
-
 class socket:
     # Constants of a socket's life live on the class (an instance holds them
     # only when they differ). Everything that changes later is created in
@@ -102,14 +54,14 @@ class socket:
         else:
             self._st = _CONNECTED
         self._s = _native
-        self._g = _Guard(self)
+        self._g = Guard(self)
         self._ip = _src  # the local address it uses: what a data-call drop takes away
         self._dead = False  # aborted by a data-call drop
         self._to = None  # None blocking, 0 non-blocking, else seconds
         self._key = None  # a remapped bind, released on close
         self._bound = False
         self._peer = None  # (ip, port) as the app knows it, for recvfrom on TCP
-        self._out = None  # the last sendto's _Dest
+        self._out = None  # the last sendto's Dest
         self._in = None  # (native address, (ip, port), generation) of the last recvfrom
         self._quick = False  # the native stream methods are on the instance
         if af != AF_INET:
@@ -120,7 +72,7 @@ class socket:
             self._wrapped()  # the stream methods' slots, switched by _fast/_slow
         if proto != IPPROTO_TCP:
             self._proto = proto
-        _admit(self, _native)
+        admit(self, _native)
 
     def _fast(self):
         # A connected socket that blocks (with or without a timeout) gets the
@@ -203,7 +155,7 @@ class socket:
         if self._st != _LISTEN:
             raise _err(22)  # lwIP: ERR_CLSD on a TCP netconn -> EINVAL
         while True:
-            ns, raw = _accept(self._s, self._to)
+            ns, raw = accept(self._s, self._to)
             ip, port = _net.view(raw)
             if _firewall.admits(ip):
                 break
@@ -266,7 +218,7 @@ class socket:
 
     def sendto(self, buf, address):
         d = self._out
-        if d is None or d.gen != _net.gen or not (d.address is address or _same(d.address, address)):
+        if d is None or d.gen != _net.gen or not (d.address is address or same(d.address, address)):
             d = self._out = self._dest(address)
         ip = self._ip
         if ip is None or ip in _modem.gone:
@@ -279,7 +231,7 @@ class socket:
         host, port = _address(address)
         if not _net.is_literal(host) or (":" in host) != (self._af == AF_INET6):
             raise ValueError("sendto takes an IP address literal, not %r" % host)
-        return _Dest(self, address if type(address) is tuple else (host, port), _net.route(host, port, self._type))
+        return Dest(self, address if type(address) is tuple else (host, port), _net.route(host, port, self._type))
 
     # Guarded native calls with one argument: two-parameter methods, so the
     # `with` keeps the frame on the C stack.
@@ -324,19 +276,19 @@ class socket:
     # stream socket reaches them through its instance's slots (see _fast).
     def _read(self, size=None):
         with self._g:
-            return _done(self, self._s.read() if size is None else self._s.read(size))
+            return done(self, self._s.read() if size is None else self._s.read(size))
 
     def _readinto(self, buf, nbytes=None):
         with self._g:
-            return _done(self, self._s.readinto(buf) if nbytes is None else self._s.readinto(buf, nbytes))
+            return done(self, self._s.readinto(buf) if nbytes is None else self._s.readinto(buf, nbytes))
 
     def _readline(self):
         with self._g:
-            return _done(self, self._s.readline())
+            return done(self, self._s.readline())
 
     def _write(self, buf):
         with self._g:
-            return _done(self, self._s.write(buf))
+            return done(self, self._s.write(buf))
 
     read, readinto, readline, write = _read, _readinto, _readline, _write
 
@@ -413,23 +365,6 @@ class socket:
         return "<usocket.socket fd=%d state=%d>" % (self._s.fileno(), self.getsocketsta())
 
 
-def _admit(sock, native):
-    try:
-        _limits.admit(sock)
-    except OSError:
-        native.close()
-        raise
-
-
-def _accept(native, timeout):
-    try:
-        return native.accept()
-    except OSError as e:
-        if e.errno == 11 and timeout:
-            raise _err(110)  # not _fix, which reads a listener's errors as a data call's
-        raise
-
-
 def _connect(sock, raw):
     try:
         sock._s.connect(raw)
@@ -439,24 +374,11 @@ def _connect(sock, raw):
         raise sock._fix(e)
 
 
-def _same(known, address):
-    # Only an equal tuple of (str, int) is the same destination: a list may
-    # have changed since, and 5000.0 must still be refused.
-    return type(address) is tuple and known == address and type(address[1]) is int
-
-
-def _done(sock, n):
-    if n is None:
-        raise _err(110 if sock._to else 11)
-    return n
-
-
 def getaddrinfo(host, port, *_ignored):
     if isinstance(port, str):
         if not port.isdigit():
             raise _err(-201)  # lwIP EAI_SERVICE
         port = int(port)
-    if not 0 <= _int(port, "port") <= 65535:
-        raise ValueError("port must be 0-65535")
+    port = _port(port)
     ip = _net.resolve(host)
     return [(AF_INET6 if ":" in ip else AF_INET, SOCK_STREAM, 0, host, (ip, port))]

@@ -16,8 +16,6 @@ PUBLIC = "203.0.113.7"  # a documentation address, mapped to loopback peers
 def seen(run, pattern, timeout=30):
     """A line matching pattern, printed before now or within timeout; lines
     from the app's threads arrive in any order."""
-    import re
-
     for line in run.seen:
         m = re.search(pattern, line)
         if m:

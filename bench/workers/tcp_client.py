@@ -10,6 +10,7 @@ import sys
 import time
 from adapter import socket, addr, nodelay
 import control
+from clock import timed
 
 PORT, WORK, SIZE = int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 ARG = float(sys.argv[5])
@@ -45,27 +46,6 @@ def exchange_recv(s):
         if not d:
             raise OSError("short echo")
         got += len(d)
-
-
-def timed(step, seconds):
-    """Run step() for `seconds`; returns (count, elapsed microseconds). The
-    clock is read every 8 steps: ticks are cheap but not free."""
-    limit = int(seconds * 1000000)
-    n = 0
-    t0 = time.ticks_us()
-    while True:
-        step()
-        step()
-        step()
-        step()
-        step()
-        step()
-        step()
-        step()
-        n += 8
-        dt = time.ticks_diff(time.ticks_us(), t0)
-        if dt >= limit:
-            return n, dt
 
 
 def stream(fn):

@@ -3,9 +3,9 @@
 # A lost datagram would stall a round trip until the timeout; on loopback
 # none are lost, and a timeout ends the run with an error instead of a number.
 import sys
-import time
 from adapter import socket, addr
 import control
+from clock import timed
 
 PORT, SIZE, SECONDS = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 TIMEOUT_S = 10
@@ -25,16 +25,5 @@ def round_trip():
 
 for _ in range(WARMUP):
     round_trip()
-limit = int(SECONDS * 1000000)
-n = 0
-t0 = time.ticks_us()
-while True:
-    round_trip()
-    round_trip()
-    round_trip()
-    round_trip()
-    n += 4
-    dt = time.ticks_diff(time.ticks_us(), t0)
-    if dt >= limit:
-        break
+n, dt = timed(round_trip, SECONDS)
 control.say("result", n * 1000000 / dt, n, dt)
