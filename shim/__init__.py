@@ -1,10 +1,17 @@
 # qpyshim: QuecPython's modules on stock MicroPython (and CPython).
-# install() puts them in sys.modules, the only way past MicroPython's builtin
-# u-name aliases (a file called usocket.py is never loaded since 1.21).
+# install() puts the ones whose names the interpreter already owns in
+# sys.modules, the only way past MicroPython's builtin u-name aliases (a file
+# called usocket.py is never loaded since 1.21), and puts this folder first on
+# sys.path for the rest, so that an app pays only for the modules it imports.
 __version__ = "0.1.0"
 PORT = None  # None: chosen from the platform; "unix", "esp32" or "cpython" to force one
 
-MODULES = ("_thread", "utime", "uos", "usocket", "dataCall", "checkNet", "log", "ethernet", "machine")
+# Loaded at install: names the interpreter has built in, and osTimer, which
+# QuecPython's import hands out as a class, not a module.
+MODULES = ("_thread", "utime", "uos", "usocket", "dataCall", "checkNet", "machine", "osTimer")
+# Found on sys.path when the app imports them.
+LAZY = ("log", "ethernet", "net", "sim", "modem", "misc", "queue", "sys_bus", "ql_fs",
+        "example", "ntptime", "umqtt", "request", "ussl")
 
 
 def install(usr=None):
@@ -23,6 +30,9 @@ def install(usr=None):
     for name in MODULES:
         __import__("shim." + name)
         sys.modules[name] = getattr(sys.modules["shim"], name)
+    sys.modules["osTimer"] = sys.modules["osTimer"].osTimer
+    here = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
+    port.expose(here, LAZY)
     from . import _config
 
     if _config.section("control"):

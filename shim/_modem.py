@@ -12,7 +12,11 @@ _sim = _config.section("sim")
 _net = _config.section("net")
 sim_status = int(_sim.get("status", 1))  # sim.getStatus(): 1 ready
 data_state = int(_net.get("data_state", 1))  # net.getState()[1][0]: 1 home
+fun = int(_net.get("modem_fun", 1))  # net.getModemFun(): 1 full, 0 minimum, 4 airplane
 _callback = None
+net_cb = None  # net.setCallback: (1, data_state, lac, cid, act) on a registration change
+sim_cb = None  # sim.setCallback: 1 inserted, 2 removed (with detection on)
+sim_det = [0, 0]  # sim.setSimDet: (enabled, insert level)
 driver = _p.link()  # None: the simulated modem
 gone = set()  # addresses of profiles that are down: sockets using them fail
 
@@ -22,7 +26,9 @@ def sim():
 
 
 def reg():
-    return driver.reg() if driver else data_state
+    if driver:
+        return driver.reg()
+    return data_state if fun == 1 else 0  # radio off: not registered
 
 
 def _profile(n, c):
@@ -148,22 +154,41 @@ def source():
     return src
 
 
-def set_network(sim_state=None, reg_state=None):
-    """The SIM or the registration changed (the desktop board's control
-    channel): without both, the data calls drop; with both back, the
-    auto-activated profiles come back, as the module's auto-reconnect does."""
-    global sim_status, data_state
+def set_network(sim_state=None, reg_state=None, fun_state=None):
+    """The SIM, the registration or the radio changed (the desktop board's
+    control channel, net.setModemFun, sim PIN checks): without all three,
+    the data calls drop; with them back, the auto-activated profiles come
+    back, as the module's auto-reconnect does. The app's net and sim
+    callbacks hear of the change."""
+    global sim_status, data_state, fun
     with lock:
+        was_sim, was_reg = sim(), reg()
         if sim_state is not None:
             sim_status = sim_state
         if reg_state is not None:
             data_state = reg_state
+        if fun_state is not None:
+            fun = fun_state
+        now_sim, now_reg = sim(), reg()
+    _tell(was_sim, now_sim, was_reg, now_reg)
     ok = registered()
     for n in PROFILES:
         if not ok:
             update(n, False)
         elif n in auto:
             update(n, True)
+
+
+def _tell(was_sim, now_sim, was_reg, now_reg):
+    from . import _thread
+
+    with lock:
+        ncb, scb, det = net_cb, sim_cb, sim_det[0]
+    if scb is not None and det and (was_sim == 0) != (now_sim == 0):
+        _thread.spawn(scb, (1 if now_sim else 2,))
+    if ncb is not None and was_reg != now_reg:
+        c = _config.section("cell")
+        _thread.spawn(ncb, ((1, now_reg, c.get("lac", 0), c.get("cid", 0), c.get("act", 7)),))
 
 
 def any_active():

@@ -29,6 +29,15 @@
 #   NATIVE_STREAMS        True when the native read/readinto/readline/write of
 #                         a blocking socket already raise what QuecPython does
 #   stderr                the stream for diagnostics
+#   expose(dir, names)    make the modules `names` in `dir` importable by name
+#   waker()               an object with wait(ms) that wake() ends early
+#   serial(path, baud)    a serial line (pty or device on the desktop, a UART
+#                         number on a board): read(n) without blocking (b''
+#                         when nothing is waiting), readable(ms), write(b), close()
+#   uart_default(n)       the line UART n uses when the config names none
+#   power(restart)        end the board's process: restart=True asks the runner
+#                         to boot it again (misc.Power.powerRestart, the watchdog)
+#   boot_reason()         misc.Power.powerOnReason() of this boot
 #
 # shim.PORT, set before shim.install(), picks a port by name instead: that is
 # how the ESP32 port is exercised on the unix interpreter with stand-ins.

@@ -369,3 +369,91 @@ def link():
 
 def app_done(code):
     sys.exit(code)
+
+
+def expose(path, names):
+    sys.path.insert(0, path)  # firmware modules win over the app's files, as on the module
+    for n in names:
+        m = sys.modules.get(n)
+        if m is not None and not (getattr(m, "__file__", "") or "").startswith(path):
+            del sys.modules[n]  # the host's own (CPython's queue): the app gets QuecPython's
+
+
+class _Waker:
+    def __init__(self):
+        import threading
+
+        self._e = threading.Event()
+
+    def wait(self, ms):
+        self._e.wait(ms / 1000)
+        self._e.clear()
+
+    def wake(self):
+        self._e.set()
+
+
+def waker():
+    return _Waker()
+
+
+class _Tty:
+    def __init__(self, path, baud):
+        import select
+        import termios
+        import tty
+
+        self._fd = _os.open(path, _os.O_RDWR | _os.O_NOCTTY | _os.O_NONBLOCK)
+        tty.setraw(self._fd)
+        speed = getattr(termios, "B%d" % baud, None)
+        if speed is not None:
+            a = termios.tcgetattr(self._fd)
+            a[4] = a[5] = speed
+            termios.tcsetattr(self._fd, termios.TCSANOW, a)
+        self._p = select.poll()
+        self._p.register(self._fd, select.POLLIN)
+
+    def read(self, n):
+        try:
+            return _os.read(self._fd, n)
+        except BlockingIOError:
+            return b""
+
+    def readable(self, ms):
+        for _, ev in self._p.poll(ms):
+            if ev & 0x18:
+                raise OSError(5)
+            return True
+        return False
+
+    def write(self, data):
+        import select
+
+        view, done = memoryview(data), 0
+        while done < len(view):
+            try:
+                done += _os.write(self._fd, view[done:])
+            except BlockingIOError:
+                select.select([], [self._fd], [], 1)
+        return done
+
+    def close(self):
+        _os.close(self._fd)
+
+
+def serial(path, baud):
+    return _Tty(path, baud)
+
+
+def power(restart):
+    import signal
+
+    _os.kill(_os.getpid(), signal.SIGUSR1 if restart else signal.SIGUSR2)
+
+
+def boot_reason():
+    return int(_os.getenv("QPYSHIM_BOOT_REASON") or 1)
+
+
+def uart_default(n):
+    return None  # the desktop has no serial lines but those the config names

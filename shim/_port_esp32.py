@@ -122,3 +122,66 @@ def app_done(code):
     # A board does not exit: it prints why the app stopped and shows its REPL.
     if code:
         stderr.write("qpyshim: the app ended with status %d\n" % code)
+
+
+def expose(path, names):
+    sys.path.insert(0, path)
+
+
+class _Waker:
+    # No descriptor to wake a poll with: sleep in short steps and look.
+    def __init__(self):
+        self._woken = False
+
+    def wait(self, ms):
+        end = time.ticks_add(time.ticks_ms(), ms)
+        while not self._woken and time.ticks_diff(end, time.ticks_ms()) > 0:
+            time.sleep_ms(min(20, max(1, time.ticks_diff(end, time.ticks_ms()))))
+        self._woken = False
+
+    def wake(self):
+        self._woken = True
+
+
+def waker():
+    return _Waker()
+
+
+class _Uart:
+    # The board's own UART, read without waiting.
+    def __init__(self, n, baud):
+        import select
+
+        self._u = machine.UART(int(n), baudrate=baud, timeout=0)
+        self._p = select.poll()
+        self._p.register(self._u, select.POLLIN)
+
+    def read(self, n):
+        return self._u.read(n) or b""
+
+    def readable(self, ms):
+        return bool(self._p.poll(ms))
+
+    def write(self, data):
+        return self._u.write(data)
+
+    def close(self):
+        self._u.deinit()
+
+
+def serial(path, baud):
+    return _Uart(path, baud)
+
+
+def power(restart):
+    machine.reset() if restart else machine.deepsleep()
+
+
+def boot_reason():
+    c = machine.reset_cause()
+    # misc.Power.powerOnReason: 1 power key, 3 software reset, 5 watchdog
+    return {machine.SOFT_RESET: 3, machine.WDT_RESET: 5}.get(c, 1)
+
+
+def uart_default(n):
+    return n  # the board's own UART n

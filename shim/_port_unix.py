@@ -159,3 +159,93 @@ def app_done(code):
             stderr.write("qpyshim: the app ended with status %d\n" % code)
         return
     sys.exit(code)
+
+
+def expose(path, names):
+    sys.path.insert(0, path)  # firmware modules win over the app's files, as on the module
+
+
+class _Waker:
+    # A datagram on an abstract unix socket ends a poll early: the unix port's
+    # lock acquire has no timeout, so a timed wait needs a descriptor.
+    def __init__(self):
+        import select
+
+        self._addr = b"\x01\x00\x00qpyshim-%d-%d" % (time.ticks_us(), id(self))
+        self._r = _s.socket(1, 2)  # AF_UNIX, SOCK_DGRAM
+        self._r.bind(self._addr)
+        self._w = _s.socket(1, 2)
+        self._p = select.poll()
+        self._p.register(self._r, select.POLLIN)
+
+    def wait(self, ms):
+        if self._p.poll(ms):
+            self._r.recv(64)
+
+    def wake(self):
+        try:
+            self._w.sendto(b"w", self._addr)
+        except OSError:
+            pass  # a wake-up already queued is enough
+
+
+def waker():
+    return _Waker()
+
+
+class _Tty:
+    # A pty or serial device in raw mode with VMIN = VTIME = 0: a read returns
+    # what is waiting, b'' when nothing is, so no read ever blocks.
+    def __init__(self, path, baud):
+        import select
+        import termios
+
+        f = open(path, "r+b")
+        fd = f.fileno()
+        termios.setraw(fd)
+        a = termios.tcgetattr(fd)
+        a[6][6] = 0  # VMIN
+        a[6][5] = 0  # VTIME
+        speed = getattr(termios, "B%d" % baud, None)
+        if speed is not None:
+            a[4] = a[5] = speed
+        termios.tcsetattr(fd, termios.TCSANOW, a)
+        self._f = f
+        self._p = select.poll()
+        self._p.register(f, select.POLLIN)
+
+    def read(self, n):
+        return self._f.read(n) or b""
+
+    def readable(self, ms):
+        for _, ev in self._p.poll(ms):
+            if ev & 0x18:  # POLLHUP | POLLERR: the other end has gone
+                raise OSError(5)
+            return True
+        return False
+
+    def write(self, data):
+        return self._f.write(data)
+
+    def close(self):
+        self._f.close()
+
+
+def serial(path, baud):
+    return _Tty(path, baud)
+
+
+def power(restart):
+    # The runner reads the signal: SIGUSR1 boots the board again, SIGUSR2
+    # powers it off. The unix port has no os._exit or kill, but a shell does.
+    os.system("kill -%s $PPID" % ("USR1" if restart else "USR2"))
+    while True:
+        time.sleep(1)  # the signal ends us
+
+
+def boot_reason():
+    return int(os.getenv("QPYSHIM_BOOT_REASON") or 1)
+
+
+def uart_default(n):
+    return None  # the desktop has no serial lines but those the config names

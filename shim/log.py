@@ -1,4 +1,5 @@
-# QuecPython log: levelled loggers writing "LEVEL:name:msg" lines.
+# QuecPython log: levelled loggers writing "LEVEL:name:msg" lines (no time
+# stamp) to usys.stderr, or to the UART / stdout set_output() names.
 import sys
 import _thread
 
@@ -34,8 +35,9 @@ class Logger:
         if level >= self._effective():
             if args:
                 msg = msg % args
+            name = _NAMES.get(level) or "LVL%d" % level
             out = _out
-            out.write("%s:%s:%s\n" % (_NAMES.get(level, str(level)), self.name, msg))
+            out.write("%s:%s:%s\n" % (name, self.name, msg))
             if hasattr(out, "flush"):
                 out.flush()  # a log file must hold the line as soon as it is written
 
@@ -66,14 +68,18 @@ def getLogger(name="root"):
 def basicConfig(level=INFO, filename=None, stream=None, format=None):
     global _level, _out
     _level = level
-    if stream is not None:
+    if stream:
         _out = stream
-    elif filename is not None:
-        _out = open(filename, "a")
+    if filename is not None:
+        print("logging.basicConfig: filename arg is not supported")
+    if format is not None:
+        print("logging.basicConfig: format arg is not supported")
 
 
 def set_output(out):
     global _out
-    if not hasattr(out, "write"):
-        raise ValueError("out should be a UART, usys.stdout or usys.stderr")
+    from shim._uart import UART
+
+    if not (isinstance(out, UART) or out is sys.stdout or out is sys.stderr):
+        raise Exception("%s must extend UART" % (out,))
     _out = out

@@ -1,20 +1,23 @@
-# QuecPython machine: the interpreter's machine module plus the names QuecPython
-# apps reference. UART carries the port constants only; the desktop board has
-# no serial ports yet, so opening one raises.
+# QuecPython machine: the interpreter's machine module plus QuecPython's
+# peripherals. On the desktop board UART is a pty or serial device from the
+# board config, Pin/ExtInt a simulated GPIO bank the control channel drives,
+# Timer and WDT run on the shim's timer thread; a board's own UART backs UART
+# there. Each class loads on first use.
 from ._port import port as _p
+
+_WHERE = {"UART": "_uart", "Pin": "_gpio", "ExtInt": "_gpio", "Timer": "_mtimer",
+          "WDT": "_mtimer", "RTC": "_mtimer"}
 
 if _p.machine is not None:
     for _k in dir(_p.machine):
-        if not _k.startswith("__"):
+        if not _k.startswith("__") and _k not in _WHERE:
             globals()[_k] = getattr(_p.machine, _k)
 
 
-class UART:
-    UART0 = 0
-    UART1 = 1
-    UART2 = 2
-    UART3 = 3
-    UART4 = 4
-
-    def __init__(self, port, *args):
-        raise OSError("machine.UART%d: the desktop board has no serial ports" % port)
+def __getattr__(name):
+    mod = _WHERE.get(name)
+    if mod is None:
+        raise AttributeError(name)
+    cls = getattr(__import__("shim." + mod, None, None, [name]), name)
+    globals()[name] = cls
+    return cls

@@ -17,3 +17,36 @@ chdir = _o.chdir
 getcwd = _o.getcwd
 getenv = _o.getenv
 urandom = _o.urandom
+
+
+def _model():
+    from . import _config
+
+    m = _config.section("model")
+    name = m.get("name", "EC600U-CNLB")
+    return name, m.get("nodename") or name.split("-")[0], m.get("qpyver", "V0001")
+
+
+def uname():
+    """QuecPython's uname: a tuple of 'key=value' strings, read as
+    uname()[0].split('=')[1]."""
+    return tuple("%s=%s" % kv for kv in zip(_FIELDS, _values()))
+
+
+def uname2():
+    """The upstream-style named tuple of the same values."""
+    from ucollections import namedtuple
+
+    return namedtuple("uname_result", _FIELDS)(*_values())
+
+
+_FIELDS = ("sysname", "nodename", "release", "version", "machine", "qpyver")
+
+
+def _values():
+    import sys
+
+    name, node, qpyver = _model()
+    v = sys.implementation.version
+    release = "%d.%d.%d" % (v[0], v[1], v[2])
+    return (name, node, release, "v%s on qpyshim" % release, "%s with QUECTEL" % node, qpyver)

@@ -4,6 +4,7 @@ from . import _thread
 
 _t = _p.time
 _tz = 0  # hours east of UTC
+_rtc = [0]  # seconds the board's RTC is set ahead of the host clock (machine.RTC, ntptime)
 
 ticks_ms = _t.ticks_ms
 ticks_us = _t.ticks_us
@@ -13,7 +14,7 @@ ticks_add = _t.ticks_add
 
 
 def time():
-    return int(_t.time())  # whole seconds on the module; the unix port gives a float
+    return int(_t.time()) + _rtc[0]  # whole seconds on the module; the unix port gives a float
 
 
 # Sleeps are where a thread asked to stop with _thread.stop_thread() stops.
@@ -34,7 +35,7 @@ def sleep_us(us):
 
 def localtime(secs=None):
     if secs is None:
-        secs = _t.time()
+        secs = time()
     return tuple(_t.gmtime(secs + _tz * 3600)[:8])
 
 
@@ -49,6 +50,6 @@ def getTimeZone():
 def setTimeZone(offset):
     global _tz
     if not isinstance(offset, int) or not -12 <= offset <= 12:
-        raise ValueError("offset should be in [-12, 12].")
+        raise ValueError("invalid value, timezone should be in [-12, +12].")
     _tz = offset
     return 0

@@ -1,0 +1,93 @@
+# One thread runs every armed timer (osTimer, machine.Timer, the watchdog), as
+# the module's timer task does: callbacks run one after another on it, and a
+# timer armed again replaces its earlier arming. While any timer is armed the
+# board stays up, even after main.py has returned.
+from ._port import port as _p
+from . import _thread
+
+_t = _p.time
+_lock = _p.thread.allocate_lock()
+_armed = []  # [due_ticks, period_ms or 0, fn, arg, owner]
+_waker = None
+_running = False
+
+
+def arm(owner, ms, periodic, fn, arg):
+    global _waker, _running
+    with _lock:
+        _drop(owner)
+        _armed.append([_t.ticks_add(_t.ticks_ms(), ms), ms if periodic else 0, fn, arg, owner])
+        if _waker is None:
+            _waker = _p.waker()
+        if not _running:
+            _running = True
+            _thread.hold(1)
+            _p.thread.start_new_thread(_loop, ())
+    _waker.wake()
+
+
+def cancel(owner):
+    """Disarm owner's timer; True when it was armed."""
+    with _lock:
+        return _drop(owner)
+
+
+def armed(owner):
+    with _lock:
+        for e in _armed:
+            if e[4] is owner:
+                return True
+    return False
+
+
+def _drop(owner):
+    for i in range(len(_armed)):
+        if _armed[i][4] is owner:
+            del _armed[i]
+            return True
+    return False
+
+
+def _due():
+    """Take the timers whose time has come; returns (due, ms to the next)."""
+    global _running
+    due = []
+    wait = 1000
+    with _lock:
+        if not _armed:
+            _running = False
+            return None, 0
+        now = _t.ticks_ms()
+        for e in list(_armed):
+            left = _t.ticks_diff(e[0], now)
+            if left <= 0:
+                due.append(e)
+                if e[1]:
+                    nxt = _t.ticks_add(e[0], e[1])
+                    # A callback slower than its period: skip the missed ticks.
+                    e[0] = nxt if _t.ticks_diff(nxt, now) > 0 else _t.ticks_add(now, e[1])
+                    left = _t.ticks_diff(e[0], now)
+                else:
+                    _armed.remove(e)
+                    continue
+            if left < wait:
+                wait = left
+    return due, wait
+
+
+def _loop():
+    try:
+        while True:
+            due, wait = _due()
+            if due is None:
+                return
+            for e in due:
+                try:
+                    e[2](e[3])
+                except Exception as ex:  # noqa: BLE001  one bad callback must not stop the others
+                    _p.stderr.write("qpyshim: timer callback %r failed\n" % (e[2],))
+                    _p.print_exception(ex)
+            if not due:
+                _waker.wait(wait)
+    finally:
+        _thread.hold(-1)

@@ -1,0 +1,147 @@
+# machine.UART as QuecPython has it: UART(UARTn, baudrate, databits, parity,
+# stopbits, flowctl), read(n) never waits (b'' when nothing is buffered),
+# any() counts what is buffered, write() takes str or bytes, and
+# set_callback(fun) calls fun([0, port, size]) once per received chunk.
+# A reader thread drains the line into the receive buffer; the line itself
+# is the port's: a pty or serial device from the board config's "uart"
+# section on the desktop, the board's own UART elsewhere.
+from ._port import port as _p
+from . import _config, _thread
+
+_BAUDS = (300, 600, 1200, 2400, 3600, 4800, 7200, 9600, 14400, 19200, 28800, 33600, 38400,
+          57600, 115200, 230400, 460800, 921600, 1000000, 1842000, 3686400, 4468750)
+RXMAX = 4096  # the driver's receive buffer; the line holds the rest until the app reads
+_open = {}  # port number -> UART: one object per port, as on the module
+_reg = _p.thread.allocate_lock()
+
+
+def _check(name, v, ok):
+    if not isinstance(v, int) or v not in ok:
+        raise ValueError("invalid %s: %r" % (name, v))
+
+
+def _line(n, baud):
+    where = _config.section("uart").get(str(n))
+    if where is None:
+        where = _p.uart_default(n)
+    if where is None:
+        raise ValueError("UART%d init fail: the board config maps no serial line to it "
+                         "(uart section, e.g. {\"uart\": {\"%d\": \"/dev/ttyUSB0\"}})" % (n, n))
+    try:
+        return _p.serial(where, baud)
+    except OSError as e:
+        raise ValueError("UART%d init fail: %s: %s" % (n, where, e))
+
+
+class UART:
+    UART0 = 0
+    UART1 = 1
+    UART2 = 2
+    UART3 = 3
+    UART4 = 4
+    REPL_UART = 3
+
+    def __init__(self, UARTn, baudrate, databits, parity, stopbits, flowctl):
+        _check("port", UARTn, range(0, 7))
+        _check("baudrate", baudrate, _BAUDS)
+        _check("databits", databits, range(5, 9))
+        _check("parity", parity, range(0, 5))
+        _check("stopbits", stopbits, (1, 2))
+        _check("flowctl", flowctl, (0, 1))
+        self._n = UARTn
+        self._lock = _p.thread.allocate_lock()
+        self._buf = bytearray()
+        self._cb = None
+        self._held = False
+        self._wlock = _p.thread.allocate_lock()
+        self._rs485 = None
+        with _reg:
+            old = _open.get(UARTn)
+            if old is not None:
+                old.close()  # a second UART(n) re-initialises the port
+            self._line = _line(UARTn, baudrate)
+            self._on = True
+            _open[UARTn] = self
+        _p.thread.start_new_thread(self._reader, ())
+
+    def _reader(self):
+        line = self._line
+        try:
+            while self._on:
+                if len(self._buf) >= RXMAX:
+                    _p.time.sleep_ms(10)  # full: the line holds the rest until the app reads
+                    continue
+                if not line.readable(200):
+                    continue
+                chunk = line.read(RXMAX - len(self._buf))
+                if not chunk:
+                    continue
+                with self._lock:
+                    self._buf += chunk
+                    cb = self._cb
+                if cb is not None:
+                    try:
+                        cb([0, self._n, len(chunk)])
+                    except Exception as e:  # noqa: BLE001  the app's callback must not stop the port
+                        _p.stderr.write("qpyshim: UART%d callback failed\n" % self._n)
+                        _p.print_exception(e)
+        except OSError as e:
+            if self._on:
+                _config.log("UART%d: the line went away (%s)" % (self._n, e))
+        finally:
+            try:
+                line.close()
+            except OSError:
+                pass
+
+    def any(self):
+        with self._lock:
+            return len(self._buf)
+
+    def read(self, nbytes=-1):
+        with self._lock:
+            if nbytes is None or nbytes < 0 or nbytes >= len(self._buf):
+                data = bytes(self._buf)
+                self._buf = bytearray()
+            else:
+                data = bytes(self._buf[:nbytes])
+                self._buf = self._buf[nbytes:]
+        return data
+
+    def write(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        if not self._on:
+            raise OSError(9)
+        with self._wlock:
+            return self._line.write(data)
+
+    def set_callback(self, fun):
+        if fun is not None and not callable(fun):
+            raise TypeError("callback should be callable")
+        with self._lock:
+            self._cb = fun
+        self._hold(fun is not None)
+        return 0
+
+    def _hold(self, on):
+        # A port with a callback keeps the board up after main.py returns, as
+        # the module keeps running an app that lives in its callbacks.
+        with self._lock:
+            if on == self._held:
+                return
+            self._held = on
+        _thread.hold(1 if on else -1)
+
+    def control_485(self, GPIOn, direction):
+        _check("direction", direction, (0, 1))
+        self._rs485 = (GPIOn, direction)
+        return 0
+
+    def close(self):
+        self._on = False  # the reader closes the line at its next look
+        self._hold(False)
+        with _reg:
+            if _open.get(self._n) is self:
+                del _open[self._n]
+        return 0

@@ -1,0 +1,38 @@
+# QuecPython modem: the device's identity, from the board config's "modem"
+# and "model" sections. Each getter returns a str, or -1 where the board
+# has none (getDevMAC on a module without Wi-Fi).
+from shim import _config
+
+_m = _config.section("modem")
+_model = _config.section("model")
+
+
+def _sim(simId):
+    if simId not in (0, 1):
+        raise ValueError("invalid value, simId should be in [0~1].")
+
+
+def getDevImei(simId=0):
+    _sim(simId)
+    return _m.get("imei", "866327040830317")
+
+
+def getDevModel():
+    return _m.get("model") or _model.get("name", "EC600U-CNLB").split("-")[0]
+
+
+def getDevSN(simId=0):
+    _sim(simId)
+    return _m.get("sn", "D1Q20GM050038341P")
+
+
+def getDevFwVersion():
+    return _m.get("firmware") or _model.get("firmware", "qpyshim")
+
+
+def getDevProductId():
+    return _m.get("product", "Quectel")
+
+
+def getDevMAC():
+    return _m.get("mac", -1)

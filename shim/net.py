@@ -1,0 +1,218 @@
+# QuecPython net: the radio. On the desktop board its values come from the
+# board config ("net" and "cell" sections) and its state from the simulated
+# modem: setModemFun(0 or 4) takes the registration and so the data calls
+# down, setModemFun(1) brings them back. Failures return -1, as the module's.
+from shim import _config, _modem
+
+_n = _config.section("net")
+_c = _config.section("cell")
+_cfg = [list(_n.get("config", [8, False]))]  # (mode, roaming)
+_band = {}
+
+
+def _up():
+    return _modem.reg() in (1, 5)
+
+
+def _sim(simId):
+    if simId not in (0, 1):
+        raise ValueError("invalid value, simId should be in [0~1].")
+
+
+def csqQueryPoll():
+    if _modem.sim() != 1:
+        return 99
+    return int(_n.get("csq", 31)) if _up() else 99
+
+
+def getSignal(sinrEnable=0, simId=0):
+    _sim(simId)
+    if not _up():
+        return ([99, 99, 255, 255], [99, 99, 255, 255] + ([255] if sinrEnable else []))
+    g, lte = _n.get("signal", [[99, 99, 255, 255], [-51, -76, -5, 255, 18]])
+    lte = list(lte[:4]) + ([lte[4] if len(lte) > 4 else 255] if sinrEnable == 1 else [])
+    return (list(g), lte)
+
+
+def _cells():
+    cells = _c.get("cells")
+    if cells is None:
+        mcc, mnc = _mccmnc()
+        cells = [[], [], [[0, _c.get("cid", 17104243), int(mcc), int(mnc), 121,
+                           _c.get("lac", 19472), 3688, -76, -15]]]
+    return cells
+
+
+def getCellInfo(flag=0):
+    if not _up():
+        return ([], [], [])
+    return tuple([tuple(e) for e in rat] for rat in _cells())
+
+
+currentCellInfo = getCellInfo
+
+
+def _mccmnc():
+    op = _n.get("operator", ["CHN-UNICOM", "UNICOM", "460", "01"])
+    return op[2], op[3]
+
+
+def getConfig(simId=0):
+    _sim(simId)
+    return tuple(_cfg[0])
+
+
+def setConfig(mode, roaming=None, simId=0):
+    if not isinstance(mode, int) or not 0 <= mode <= 32:
+        return -1
+    if roaming is not None and roaming not in (0, 1):
+        return -1
+    _cfg[0] = [mode, _cfg[0][1] if roaming is None else bool(roaming)]
+    return 0
+
+
+def getNetMode(simId=0):
+    _sim(simId)
+    if not _up():
+        return -1
+    mcc, mnc = _mccmnc()
+    return (0, mcc, mnc, _c.get("act", 7))
+
+
+def nitzTime():
+    if not _up():
+        return -1
+    import utime
+
+    t = utime.time()
+    g = utime.localtime(t)
+    zone = utime.getTimeZone()
+    s = "%02d/%02d/%02d %02d:%02d:%02d %d 0" % (g[0] % 100, g[1], g[2], g[3], g[4], g[5], zone)
+    return (s, t, 0)
+
+
+def operatorName(simId=0):
+    _sim(simId)
+    if not _up():
+        return -1
+    return tuple(_n.get("operator", ["CHN-UNICOM", "UNICOM", "460", "01"]))
+
+
+def getState(simId=0):
+    _sim(simId)
+    st = _modem.reg()
+    lac, cid, act = _c.get("lac", 19472), _c.get("cid", 17104243), _c.get("act", 7)
+    if st not in (1, 5):
+        lac = cid = 0
+    return ([st, lac, cid, act, 0, 0], [st, lac, cid, act, 0, 0])
+
+
+def _column(i):
+    out = []
+    for rat in (getCellInfo() if _up() else ([], [], [])):
+        for e in rat:
+            out.append(e[i])
+    return out or -1
+
+
+def _serving(i):
+    for rat in (getCellInfo() if _up() else ([], [], [])):
+        for e in rat:
+            if e[0] == 0:
+                return e[i]
+    return -1
+
+
+# LTE cell tuples: (flag, cid, mcc, mnc, pci, tac, earfcn, rssi, rsrq)
+def getCi(simId=0):
+    return _column(1)
+
+
+def getServingCi(simId=0):
+    return _serving(1)
+
+
+def getMcc(simId=0):
+    return _column(2)
+
+
+def getServingMcc(simId=0):
+    return _serving(2)
+
+
+def getMnc(simId=0):
+    return _column(3)
+
+
+def getServingMnc(simId=0):
+    return _serving(3)
+
+
+def getLac(simId=0):
+    return _column(5)
+
+
+def getServingLac(simId=0):
+    return _serving(5)
+
+
+def getModemFun():
+    return _modem.fun
+
+
+def setModemFun(fun, rst=0):
+    if fun not in (0, 1, 4) or rst not in (0, 1):
+        return -1
+    _modem.set_network(fun_state=fun)
+    if rst:
+        from shim._port import port
+
+        port.power(True)
+    return 0
+
+
+def setBand(netRat, gsmBand, bandTuple):
+    if not isinstance(netRat, int) or not isinstance(bandTuple, (tuple, list)):
+        return -1
+    _band[netRat] = (gsmBand, tuple(bandTuple))
+    return 0
+
+
+def getBand(netRat):
+    b = _band.get(netRat)
+    return -1 if b is None else "0x%x" % b[0]
+
+
+def bandRst():
+    _band.clear()
+    return 0
+
+
+def setCallback(handler):
+    with _modem.lock:
+        _modem.net_cb = handler
+    return 0
+
+
+# Network timers and causes the desktop radio reports as the config says.
+def _timer(key, default):
+    return lambda: _n.get(key, default)
+
+
+getT3402 = _timer("t3402", 720)
+getT3412 = _timer("t3412", 3240)
+getT3324 = _timer("t3324", -1)
+getTeDRX = _timer("tedrx", -1)
+getTPTW = _timer("tptw", -1)
+
+
+def getqRxlevMin(flag=None):
+    return _n.get("qrxlevmin", -140)
+
+
+def getRejectCause(simId=0):
+    return 0 if _up() else _n.get("reject_cause", 0)
+
+
+def causeInfo(mode=None):
+    return 0

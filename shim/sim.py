@@ -1,0 +1,172 @@
+# QuecPython sim: a simulated SIM from the board config's "sim" section.
+# getStatus() codes are the module's (0 absent, 1 ready, 2 PIN needed, 3 PUK
+# needed, 19 blocked); three wrong PINs ask for the PUK, ten wrong PUKs block
+# the card. Results are 0 / -1 or the value, never exceptions, as on the module.
+from shim import _config, _modem
+
+_s = _config.section("sim")
+_lock = _modem.lock
+_pin = [str(_s.get("pin", "1234")), str(_s.get("puk", "12345678"))]
+_left = [3, 10]  # PIN and PUK attempts
+_enabled = [bool(_s.get("pin_enabled", False))]
+_book = {}
+if _enabled[0] and _modem.sim_status == 1:
+    _modem.sim_status = 2  # the card asks for its PIN at power-on
+
+
+def _simid(simId):
+    if simId not in (0, 1):
+        raise ValueError("invalid value, simId should be in [0~1].")
+
+
+def _checkpin(pin):
+    if not isinstance(pin, str) or len(pin) > 15:
+        raise ValueError("invalid value, pin should be a string of at most 15 characters")
+
+
+def getStatus(simId=0):
+    return _modem.sim()
+
+
+def _ready(key, default):
+    return _s.get(key, default) if _modem.sim() == 1 else -1
+
+
+def getImsi(simId=0):
+    return _ready("imsi", "460105466870381")
+
+
+def getIccid(simId=0):
+    v = _ready("iccid", "89860390845513443049")
+    return v.upper() if isinstance(v, str) else v
+
+
+def getPhoneNumber(simId=0):
+    return _s.get("phone", "+8618166328752") if _modem.sim() != 0 else -1
+
+
+def _try(pin, then):
+    """One PIN attempt: right -> then(), wrong -> one attempt fewer."""
+    if _modem.sim() not in (1, 2):
+        return -1
+    with _lock:
+        ok = pin == _pin[0]
+        if ok:
+            _left[0] = 3
+        else:
+            _left[0] -= 1
+            blocked = _left[0] <= 0
+    if ok:
+        then()
+        return 0
+    if blocked:
+        _modem.set_network(sim_state=3)
+    return -1
+
+
+def verifyPin(pin, simId=0):
+    _checkpin(pin)
+    if _modem.sim() != 2:
+        return -1  # no PIN asked for
+    return _try(pin, lambda: _modem.set_network(sim_state=1))
+
+
+def enablePin(pin, simId=0):
+    _checkpin(pin)
+    if _enabled[0]:
+        return -1
+    return _try(pin, lambda: _enabled.__setitem__(0, True))
+
+
+def disablePin(pin, simId=0):
+    _checkpin(pin)
+    if not _enabled[0] or _modem.sim() != 1:
+        return -1
+    return _try(pin, lambda: _enabled.__setitem__(0, False))
+
+
+def changePin(oldPin, newPin):
+    _checkpin(oldPin)
+    _checkpin(newPin)
+    if not _enabled[0] or _modem.sim() != 1:
+        return -1
+    return _try(oldPin, lambda: _pin.__setitem__(0, newPin))
+
+
+def unblockPin(puk, newPin):
+    _checkpin(puk)
+    _checkpin(newPin)
+    if _modem.sim() != 3:
+        return -1
+    with _lock:
+        ok = puk == _pin[1]
+        if ok:
+            _left[0], _left[1] = 3, 10
+            _pin[0] = newPin
+        else:
+            _left[1] -= 1
+            dead = _left[1] <= 0
+    if ok:
+        _modem.set_network(sim_state=1)
+        return 0
+    if dead:
+        _modem.set_network(sim_state=19)
+    return -1
+
+
+def getPinRemAttempts(flag=0):
+    with _lock:
+        return (_left[0], _left[1]) if not flag else (_left[0], _left[1], 3, 10)
+
+
+def readPhonebook(storage, start, end, username):
+    if _modem.sim() != 1 or not 1 <= start <= end:
+        return -1
+    with _lock:
+        found = [(i, _book[i][0], _book[i][1]) for i in sorted(_book)
+                 if start <= i <= end and (not username or username in _book[i][0])]
+    return (len(found), found)
+
+
+def writePhonebook(storage, index, username, number):
+    if _modem.sim() != 1 or not 1 <= index <= 500:
+        return -1
+    with _lock:
+        _book[index] = (username, number)
+    return 0
+
+
+def setSimDet(switch, triggerLevel):
+    if switch not in (0, 1) or triggerLevel not in (0, 1):
+        raise ValueError("invalid value, switch and triggerLevel should be 0 or 1")
+    with _lock:
+        _modem.sim_det[0], _modem.sim_det[1] = switch, triggerLevel
+    return 0
+
+
+def getSimDet():
+    with _lock:
+        return (_modem.sim_det[0], _modem.sim_det[1])
+
+
+def getCurSimid():
+    return 0
+
+
+def switchCard(simId):
+    return 0 if simId == 0 else -1  # the desktop board has one slot
+
+
+def setCallback(usrFun):
+    with _lock:
+        _modem.sim_cb = usrFun
+    return 0
+
+
+def setSwitchcardCallback(usrFun):
+    return 0
+
+
+def genericAccess(simId, cmd):
+    _simid(simId)
+    return -1  # no raw APDU access to the simulated card
