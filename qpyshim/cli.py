@@ -26,6 +26,9 @@ def build_parser():
     r.add_argument("--duration", type=_positive, metavar="SECONDS",
                    help="stop the app after this long; exit 0 if nothing failed")
     r.add_argument("--board", default="unix", help="board config under boards/ (default: unix)")
+    r.add_argument("--uart", action="append", metavar="N[=PATH]",
+                   help="give the app machine.UART(N): a serial device PATH, or without one a pty "
+                        "whose other end is printed for a terminal program (repeatable)")
     r.add_argument("--flash", metavar="DIR",
                    help="keep the board's filesystem in DIR (default: a temporary folder)")
 
@@ -87,7 +90,7 @@ def main(argv=None):
         from . import runner
 
         return runner.run(args.app, runtime=args.runtime, net=args.net, duration=args.duration,
-                          board=args.board, flash=args.flash)
+                          board=args.board, flash=args.flash, uarts=args.uart)
     if args.command == "image":
         from . import image
 

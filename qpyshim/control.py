@@ -84,6 +84,24 @@ class BoardControl:
         """net.getState()[1][0] from now on: 1 home, 3 denied, 5 roaming, ..."""
         return self.request("network", reg=state)
 
+    def set_modem_fun(self, fun):
+        """What net.setModemFun(fun) does, from outside: 0 or 4 take the
+        registration and the data calls down, 1 brings them back."""
+        return self.request("network", fun=fun)
+
+    def remove_sim(self):
+        """The card is pulled: sim.getStatus() reads 0, the data calls drop,
+        and an app with detection on (sim.setSimDet(1, ...)) hears 2."""
+        return self.set_sim(0)
+
+    def insert_sim(self):
+        """The card is back: status 1, the app hears 1, the data calls return."""
+        return self.set_sim(1)
+
+    def set_pin(self, gpio, level):
+        """Drive input GPIO `gpio` to `level`; ExtInt callbacks on it fire."""
+        return self.request("pin", gpio=gpio, level=level)
+
     def set_dns(self, up):
         return self.request("dns", down=not up)
 

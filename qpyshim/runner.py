@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import boardfiles, netconfig, paths, standins
@@ -58,7 +59,30 @@ def _stop(proc):
     return proc.wait(), True
 
 
-def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None):
+# How the board asks to be booted again or powered off (shim/_port_*.power):
+# by the signal that ends it. The value is misc.Power.powerOnReason() after.
+RESTART = {signal.SIGUSR1: 2, signal.SIGALRM: 5}  # powerRestart (RESET), watchdog
+POWER_DOWN = signal.SIGUSR2
+
+
+def _uarts(cfg, uarts, stack):
+    """--uart N[=PATH]: a serial device, or a pty pair a terminal can open."""
+    from . import serialline
+
+    lines = cfg["uart"] = dict(cfg.get("uart") or {})
+    for spec in uarts or ():
+        n, _, path = spec.partition("=")
+        if not n.isdigit():
+            raise netconfig.ConfigError(f"--uart {spec}: expected N or N=PATH, e.g. 2 or 2=/dev/ttyUSB0")
+        if not path:
+            relay = serialline.Relay()
+            stack.callback(relay.close)
+            path = relay.path
+            print(f"qpyshim: UART{n} is {relay.user_path}", file=sys.stderr, flush=True)
+        lines[n] = path
+
+
+def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None, uarts=None):
     paths.check_checkout()
     board_json = paths.board_dir(board) / "board.json"
     if not (paths.BOARDS / board / "startup.py").is_file():
@@ -81,26 +105,47 @@ def run(app, runtime="micropython", net=None, duration=None, board="unix", flash
             if s["endpoint"] not in endpoints:  # a user's own mapping wins
                 server = stack.enter_context(standins.KINDS[s["kind"]]())
                 endpoints[s["endpoint"]] = server.address
+        try:
+            _uarts(cfg, uarts, stack)
+        except netconfig.ConfigError as e:
+            print(f"qpyshim: {e}", file=sys.stderr)
+            return 2
         conf_path = Path(flash) / "board.json"
         conf_path.write_text(json.dumps(cfg, indent=1))
         env = dict(os.environ, QPYSHIM_FLASH=str(Path(flash).resolve()),
                    QPYSHIM_USR=str(usr.resolve()), QPYSHIM_CONFIG=str(conf_path.resolve()),
                    PYTHONUNBUFFERED="1")  # CPython: print lines as they happen, like the board
         cmd = [exe, str(paths.BOARDS / board / "startup.py")]
-        proc = subprocess.Popen(cmd, env=env, cwd=flash)
+        deadline = None if duration is None else time.monotonic() + duration
+        while True:
+            code = _boot(cmd, env, flash, deadline)
+            if -code in RESTART:
+                print("qpyshim: the board restarts", file=sys.stderr, flush=True)
+                env["QPYSHIM_BOOT_REASON"] = str(RESTART[-code])
+                continue
+            if code == -POWER_DOWN:
+                print("qpyshim: the board powered down", file=sys.stderr, flush=True)
+                return 0
+            return code if code >= 0 else 128 - code
+
+
+def _boot(cmd, env, flash, deadline):
+    """One power-on of the board: its process's exit status."""
+    proc = subprocess.Popen(cmd, env=env, cwd=flash)
+    try:
+        return proc.wait(timeout=None if deadline is None else max(0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        code, killed = _stop(proc)
+        if killed:
+            print("qpyshim: the app ignored Ctrl-C at the end of --duration; killed it",
+                  file=sys.stderr)
+            code = 0
+        return code if code >= 0 or -code in RESTART or code == -POWER_DOWN else 0
+    except KeyboardInterrupt:
+        # From a terminal the board got the same Ctrl-C; if it was only
+        # us (a signal to this process), pass it on.
         try:
-            code = proc.wait(timeout=duration)
+            code = proc.wait(0.5)
         except subprocess.TimeoutExpired:
-            code, killed = _stop(proc)
-            if killed:
-                print("qpyshim: the app ignored Ctrl-C at the end of --duration; killed it",
-                      file=sys.stderr)
-                code = 0
-        except KeyboardInterrupt:
-            # From a terminal the board got the same Ctrl-C; if it was only
-            # us (a signal to this process), pass it on.
-            try:
-                code = proc.wait(0.5)
-            except subprocess.TimeoutExpired:
-                code, _ = _stop(proc)
-    return code if code >= 0 else 128 - code
+            code, _ = _stop(proc)
+        return code if code >= 0 else 128 - code

@@ -21,7 +21,16 @@ def _state():
         "active": active,
         "sim": _modem.sim(),
         "reg": _modem.reg(),
+        "fun": _modem.fun,
+        "pins": _pins(),
     }
+
+
+def _pins():
+    import sys
+
+    g = sys.modules.get("shim._gpio")
+    return g.levels() if g else {}
 
 
 def _do(req):
@@ -36,7 +45,17 @@ def _do(req):
             raise ValueError("no SIM or no registration: the data call can't come back")
         _modem.update(n, bool(req.get("up")))
     elif op == "network":
-        _modem.set_network(req.get("sim"), req.get("reg"))
+        fun = req.get("fun")
+        if fun is not None and fun not in (0, 1, 4):
+            raise ValueError("fun must be 0, 1 or 4")
+        _modem.set_network(req.get("sim"), req.get("reg"), fun)
+    elif op == "pin":
+        from . import _gpio
+
+        n, level = req.get("gpio"), req.get("level")
+        if not isinstance(n, int) or level not in (0, 1):
+            raise ValueError("pin needs gpio (a number) and level (0 or 1)")
+        _gpio.drive(n, level)
     elif op == "dns":
         _vnet.dns_down = bool(req.get("down"))
     elif op != "state":

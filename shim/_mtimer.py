@@ -66,7 +66,7 @@ class WDT:
 
     def _bite(self, _):
         _p.stderr.write("qpyshim: watchdog not fed for %d s: rebooting\n" % (self._ms // 1000))
-        _p.power(True)
+        _p.power("watchdog")
 
     def feed(self):
         _timers.arm(WDT, self._ms, False, self._bite, None)

@@ -35,8 +35,8 @@
 #                         number on a board): read(n) without blocking (b''
 #                         when nothing is waiting), readable(ms), write(b), close()
 #   uart_default(n)       the line UART n uses when the config names none
-#   power(restart)        end the board's process: restart=True asks the runner
-#                         to boot it again (misc.Power.powerRestart, the watchdog)
+#   power(how)            end the board: "restart" (misc.Power.powerRestart) and
+#                         "watchdog" boot it again, "off" powers it down
 #   boot_reason()         misc.Power.powerOnReason() of this boot
 #
 # shim.PORT, set before shim.install(), picks a port by name instead: that is

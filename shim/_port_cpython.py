@@ -445,10 +445,12 @@ def serial(path, baud):
     return _Tty(path, baud)
 
 
-def power(restart):
+def power(how):
     import signal
 
-    _os.kill(_os.getpid(), signal.SIGUSR1 if restart else signal.SIGUSR2)
+    sig = {"restart": signal.SIGUSR1, "watchdog": signal.SIGALRM, "off": signal.SIGUSR2}[how]
+    signal.signal(sig, signal.SIG_DFL)
+    _os.kill(_os.getpid(), sig)
 
 
 def boot_reason():

@@ -173,14 +173,14 @@ def serial(path, baud):
     return _Uart(path, baud)
 
 
-def power(restart):
-    machine.reset() if restart else machine.deepsleep()
+def power(how):
+    machine.deepsleep() if how == "off" else machine.reset()
 
 
 def boot_reason():
     c = machine.reset_cause()
-    # misc.Power.powerOnReason: 1 power key, 3 software reset, 5 watchdog
-    return {machine.SOFT_RESET: 3, machine.WDT_RESET: 5}.get(c, 1)
+    # misc.Power.powerOnReason: 1 power key, 2 reset, 5 watchdog
+    return {machine.SOFT_RESET: 2, machine.WDT_RESET: 5}.get(c, 1)
 
 
 def uart_default(n):

@@ -235,10 +235,14 @@ def serial(path, baud):
     return _Tty(path, baud)
 
 
-def power(restart):
-    # The runner reads the signal: SIGUSR1 boots the board again, SIGUSR2
-    # powers it off. The unix port has no os._exit or kill, but a shell does.
-    os.system("kill -%s $PPID" % ("USR1" if restart else "USR2"))
+_POWER = {"restart": "USR1", "watchdog": "ALRM", "off": "USR2"}
+
+
+def power(how):
+    # The runner reads the signal: SIGUSR1 (SIGALRM for the watchdog) boots
+    # the board again, SIGUSR2 powers it off. The unix port has no os._exit
+    # or kill, but a shell does.
+    os.system("kill -%s $PPID" % _POWER[how])
     while True:
         time.sleep(1)  # the signal ends us
 

@@ -10,11 +10,11 @@ _pw = _config.section("power")
 class Power:
     @staticmethod
     def powerRestart():
-        _p.power(True)
+        _p.power("restart")
 
     @staticmethod
     def powerDown():
-        _p.power(False)
+        _p.power("off")
 
     @staticmethod
     def powerOnReason():

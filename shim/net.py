@@ -167,7 +167,7 @@ def setModemFun(fun, rst=0):
     if rst:
         from shim._port import port
 
-        port.power(True)
+        port.power("restart")
     return 0
 
 

@@ -1,0 +1,109 @@
+"""Serial lines for the desktop board's machine.UART: a pty whose far end
+the board opens (its path goes in the config's "uart" section) while the
+host reads and writes the near end. A test drives it directly; `qpyshim run
+--uart N` joins it to a second pty a terminal program can open."""
+
+import os
+import pty
+import select
+import threading
+import time
+import tty
+
+
+class PtyLine:
+    def __init__(self):
+        self._master, self._slave = pty.openpty()
+        # Raw before the board opens it: nothing written early is echoed or
+        # cooked. Holding the far end open keeps that setting and spares the
+        # near end EIO while the board restarts.
+        tty.setraw(self._slave)
+        self.path = os.ttyname(self._slave)
+        self._buf = b""
+        self._lock = threading.Lock()
+
+    def fileno(self):
+        return self._master
+
+    def write(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        view = memoryview(data)
+        while view:
+            select.select([], [self._master], [], 5)
+            n = os.write(self._master, view)
+            view = view[n:]
+
+    def _fill(self, timeout):
+        r, _, _ = select.select([self._master], [], [], max(timeout, 0))
+        if r:
+            try:
+                self._buf += os.read(self._master, 4096)
+            except OSError:  # EIO: nothing on the far end right now
+                return False
+            return True
+        return False
+
+    def read(self, n=4096, timeout=0.0):
+        """Up to n bytes the board has written, waiting up to timeout for the first."""
+        with self._lock:
+            if not self._buf:
+                self._fill(timeout)
+            out, self._buf = self._buf[:n], self._buf[n:]
+            return out
+
+    def read_until(self, expected, timeout=10.0):
+        """Everything up to and including `expected`; TimeoutError with what
+        came otherwise."""
+        if isinstance(expected, str):
+            expected = expected.encode()
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                i = self._buf.find(expected)
+                if i >= 0:
+                    out, self._buf = self._buf[:i + len(expected)], self._buf[i + len(expected):]
+                    return out
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"the board did not write {expected!r} within {timeout} s; "
+                                       f"it wrote {self._buf!r}")
+                self._fill(left)
+
+    def close(self):
+        for fd in (self._master, self._slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class Relay:
+    """Two pty lines joined back to back, like a null-modem cable: the board
+    opens one, a terminal program the other (`qpyshim run --uart N`)."""
+
+    def __init__(self):
+        self.board, self.user = PtyLine(), PtyLine()
+        self.path = self.board.path
+        self.user_path = self.user.path
+        self._stop = False
+        self._t = threading.Thread(target=self._pump, daemon=True)
+        self._t.start()
+
+    def _pump(self):
+        ends = {self.board.fileno(): self.user, self.user.fileno(): self.board}
+        while not self._stop:
+            r, _, _ = select.select(list(ends), [], [], 0.2)
+            for fd in r:
+                try:
+                    data = os.read(fd, 4096)
+                except OSError:
+                    continue  # EIO: that end is not open yet
+                if data:
+                    ends[fd].write(data)
+
+    def close(self):
+        self._stop = True
+        self._t.join(1)
+        self.board.close()
+        self.user.close()
