@@ -459,3 +459,79 @@ def boot_reason():
 
 def uart_default(n):
     return None  # the desktop has no serial lines but those the config names
+
+
+class _Tls:
+    """CPython's SSLSocket with MicroPython's stream methods."""
+
+    def __init__(self, s):
+        self._s = s
+
+    def _do(self, fn, *args):
+        import ssl
+
+        try:
+            return fn(*args)
+        except ssl.SSLError as e:
+            raise OSError(-(e.errno or 1), str(e)) from None
+        except OSError as e:
+            raise _translate(e) from None
+
+    def read(self, n=-1):
+        if n is None or n < 0:
+            out = b""
+            while True:
+                chunk = self._do(self._s.recv, 4096)
+                if not chunk:
+                    return out
+                out += chunk
+        return self._do(self._s.recv, n)
+
+    def readinto(self, buf, n=None):
+        return self._do(self._s.recv_into, buf, n or len(buf))
+
+    def readline(self):
+        out = b""
+        while not out.endswith(b"\n"):
+            c = self._do(self._s.recv, 1)
+            if not c:
+                break
+            out += c
+        return out
+
+    def write(self, data):
+        return self._do(self._s.send, _buf(data))
+
+    def setblocking(self, flag):
+        self._s.setblocking(flag)
+
+    def getpeercert(self, binary_form=True):
+        return self._s.getpeercert(True)
+
+    def close(self):
+        self._s.close()
+
+
+def tls(sock, server_hostname, cert, key, ca):
+    import ssl
+    import tempfile
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_REQUIRED if ca else ssl.CERT_NONE
+    if ca:
+        ctx.load_verify_locations(cadata=ca.decode())
+    if key:
+        with tempfile.NamedTemporaryFile() as c, tempfile.NamedTemporaryFile() as k:
+            c.write(cert)
+            c.flush()
+            k.write(key)
+            k.flush()
+            try:
+                ctx.load_cert_chain(c.name, k.name)
+            except ssl.SSLError:
+                raise ValueError("invalid cert") from None
+    try:
+        return _Tls(ctx.wrap_socket(sock._k, server_hostname=server_hostname))
+    except ssl.SSLError as e:
+        raise OSError(-(e.errno or 1), str(e)) from None

@@ -253,3 +253,15 @@ def boot_reason():
 
 def uart_default(n):
     return None  # the desktop has no serial lines but those the config names
+
+
+def tls(sock, server_hostname, cert, key, ca):
+    import ssl
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.verify_mode = ssl.CERT_REQUIRED if ca else ssl.CERT_NONE
+    if ca:
+        ctx.load_verify_locations(cadata=ca)
+    if key:
+        ctx.load_cert_chain(cert, key)  # bytes: PEM text (a str would be read as a path)
+    return ctx.wrap_socket(sock, server_hostname=server_hostname)
