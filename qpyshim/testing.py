@@ -42,7 +42,7 @@ class QuecPythonApp:
             workdir = self._tmp.name
         work = Path(workdir)
         work.mkdir(parents=True, exist_ok=True)
-        app = self._copy(Path(app), work / "app", files or {})
+        app = self._copy(None if app is None else Path(app), work / "app", files or {})
         self.control = BoardControl(timeout=timeout)
         self._uarts = {int(n): PtyLine() for n in uarts}
         cfg = merge(net or {}, self.control.config())
@@ -62,7 +62,9 @@ class QuecPythonApp:
 
     @staticmethod
     def _copy(src, dest, files):
-        if src.is_dir():
+        if src is None:  # the app is all in `files`
+            dest.mkdir(parents=True)
+        elif src.is_dir():
             shutil.copytree(src, dest)
         else:
             dest.mkdir(parents=True)

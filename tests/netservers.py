@@ -1,0 +1,190 @@
+"""Real servers on loopback for the network-library tests: Debian's
+mosquitto, an HTTP server and a TLS echo server with a self-signed
+certificate made for the test. Each is ready when its constructor returns
+(mosquitto: its "running" log line; the others: a bound, listening socket)."""
+
+import http.server
+import json
+import os
+import shutil
+import socket
+import socketserver
+import ssl
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import free_port
+
+
+def _mosquitto():
+    for p in (shutil.which("mosquitto"), "/usr/sbin/mosquitto"):
+        if p and os.path.exists(p):
+            return p
+    if os.environ.get("CI"):
+        pytest.fail("mosquitto is not installed; .ci/run installs it (apt-get install mosquitto)")
+    pytest.skip("needs Debian's mosquitto (apt-get install mosquitto)")
+
+
+class Broker:
+    def __init__(self, tmp_path, port=None):
+        self.exe = _mosquitto()
+        self.port = port or free_port()
+        self.conf = tmp_path / f"mosquitto-{self.port}.conf"
+        self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
+                             "log_dest stderr\nlog_type all\n")
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen([self.exe, "-c", str(self.conf)], stderr=subprocess.PIPE,
+                                     text=True)
+        deadline = time.monotonic() + 10
+        for line in self.proc.stderr:
+            if " running" in line:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("mosquitto did not start")
+        else:
+            raise RuntimeError("mosquitto exited: " + str(self.proc.wait(5)))
+        threading.Thread(target=self.proc.stderr.read, daemon=True).start()  # keep its pipe drained
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+    def publish(self, topic, payload, qos=0):
+        import paho.mqtt.publish as pub
+
+        pub.single(topic, payload, qos=qos, hostname="127.0.0.1", port=self.port)
+
+    def subscriber(self, topic):
+        """A paho client subscribed to topic; .messages is a queue of (topic, payload)."""
+        import queue
+
+        import paho.mqtt.client as mqtt
+
+        msgs = queue.Queue()
+        ready = threading.Event()
+        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        c.on_connect = lambda cl, u, f, rc, p: cl.subscribe(topic, qos=1)
+        c.on_subscribe = lambda cl, u, mid, rc, p: ready.set()
+        c.on_message = lambda cl, u, m: msgs.put((m.topic, m.payload))
+        c.connect("127.0.0.1", self.port)
+        c.loop_start()
+        assert ready.wait(10), "paho did not subscribe"
+        c.messages = msgs
+        return c
+
+
+class _Http(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+    def _send(self, code, body, ctype="text/plain; charset=utf-8", extra=()):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/json":
+            self._send(200, json.dumps({"city": "Hefei", "temp": [21, 23]}).encode(), "application/json")
+        elif self.path == "/text":
+            self._send(200, ("温度" * 700 + "end").encode())  # multi-byte text across blocks
+        elif self.path == "/chunked":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for part in (b"hello ", b"chunked ", b"world"):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            self.wfile.write(b"0\r\n\r\n")
+        elif self.path == "/headers":
+            self._send(200, json.dumps(dict(self.headers)).encode(), "application/json")
+        elif self.path == "/moved":
+            self._send(302, b"", extra=[("Location", "/json")])
+        else:
+            self._send(404, b"not here")
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", 0))
+        body = self.rfile.read(n)
+        self._send(201, json.dumps({"got": body.decode(), "type": self.headers.get("Content-Type")}).encode(),
+                   "application/json")
+
+    do_PUT = do_POST
+
+
+class HttpServer:
+    def __init__(self):
+        self.srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Http)
+        self.srv.daemon_threads = True
+        self.port = self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+def make_cert(tmp_path, cn="localhost"):
+    """A self-signed certificate and its key (PEM files), made with openssl."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", f"/CN={cn}",
+                    "-addext", f"subjectAltName=DNS:{cn}"],
+                   check=True, capture_output=True, timeout=30)
+    return cert, key
+
+
+class TlsEcho:
+    """Echoes one line per connection over TLS, prefixed with 'tls:'; with
+    client_ca, demands a client certificate signed by it."""
+
+    def __init__(self, cert, key, client_ca=None, http=False):
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(cert, key)
+        if client_ca:
+            self.ctx.verify_mode = ssl.CERT_REQUIRED
+            self.ctx.load_verify_locations(client_ca)
+        self.http = http
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.peers = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(c,), daemon=True).start()
+
+    def _one(self, c):
+        c.settimeout(10)
+        try:
+            with self.ctx.wrap_socket(c, server_side=True) as t:
+                self.peers.append(t.getpeercert())
+                f = t.makefile("rwb")
+                line = f.readline()
+                if self.http:
+                    while f.readline() not in (b"\r\n", b""):
+                        pass
+                    body = b'{"secure": true}'
+                    f.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                            % (len(body), body))
+                else:
+                    f.write(b"tls:" + line)
+                f.flush()
+        except (OSError, ssl.SSLError):
+            pass
+
+    def stop(self):
+        self.sock.close()

@@ -1,0 +1,158 @@
+"""QuecPython's request against a local HTTP server, and ussl.wrap_socket
+against a local TLS server with a certificate made for the test."""
+
+import pytest
+
+from netservers import HttpServer, TlsEcho, make_cert
+
+
+@pytest.fixture
+def http():
+    s = HttpServer()
+    yield s
+    s.stop()
+
+
+def test_request(board, http):
+    base = "http://127.0.0.1:%d" % http.port
+    r = board.run(f"""
+import request
+r = request.get('{base}/json')
+print('status', r.status_code)
+print('ctype', r.headers['Content-Type'])
+print('json', r.json())
+r = request.get('{base}/text', sizeof=100)
+chunks = list(r.text)
+print('text', len(chunks) > 1, ''.join(chunks).endswith('end'), ''.join(chunks).count('温度'))
+r = request.get('{base}/text', decode=False)
+b = b''.join(r.content)
+print('bytes', type(b).__name__, len(b))
+r = request.get('{base}/chunked')
+print('chunked', ''.join(r.content))
+r = request.post('{base}/echo', data='a=1')
+print('post', r.status_code, sorted(r.json().items()))
+r = request.post('{base}/echo', json={{'k': [1, 2]}})
+print('postjson', r.json()['type'])
+r = request.get('{base}/headers', headers={{'X-Token': 'abc'}})
+h = r.json()
+print('sent', h.get('X-Token'), h.get('Host'), 'User-Agent' in h)
+r = request.get('{base}/moved')
+print('moved', r.status_code, r.headers['Location'])
+r = request.get('{base}/nope')
+print('missing', r.status_code, ''.join(r.text))
+r = request.get('{base}/text')
+print('notjson', err(r.json)[0])
+print('badurl', err(request.get, 'ftp://x/y')[0])
+print('dns', err(request.get, 'http://no-such-host.invalid/')[0])
+""", net={"hosts": {}})
+    assert r.code == 0, r
+    assert r.value("status") == 200
+    assert r.value("ctype") == " application/json"  # as the module: the leading space stays
+    assert r.value("json") == {"city": "Hefei", "temp": [21, 23]}
+    assert r.value("text") == "True True 700"
+    assert r.value("bytes") == "bytes 4203"
+    assert r.value("chunked") == "hello chunked world"
+    assert r.value("post") == "201 [('got', 'a=1'), ('type', None)]"
+    assert r.value("postjson") == "application/json"
+    assert r.value("sent") == "abc 127.0.0.1 False"
+    assert r.value("moved") == "302  /json"  # not followed
+    assert r.value("missing") == "404 not here"
+    assert r.value("notjson") == "ValueError"
+    assert r.value("badurl") == "ValueError"
+    assert r.value("dns") == "IndexError"
+
+
+def test_request_connect_refused(board):
+    from conftest import free_port
+
+    r = board.run(f"""
+import request
+print('refused', err(request.get, 'http://127.0.0.1:{free_port()}/'))
+""")
+    assert r.code == 0, r
+    kind, _, text = r.value("refused")
+    assert kind == "RuntimeError" and "111" in text, r
+
+
+@pytest.fixture(scope="module")
+def cert(tmp_path_factory):
+    return make_cert(tmp_path_factory.mktemp("tls"))
+
+
+def test_wrap_socket(board, cert):
+    crt, key = cert
+    srv = TlsEcho(crt, key)
+    try:
+        r = board.run(f"""
+import usocket, ussl
+def roundtrip(**kw):
+    s = usocket.socket()
+    s.connect(('127.0.0.1', {srv.port}))
+    t = ussl.wrap_socket(s, server_hostname='localhost', **kw)
+    t.write(b'ping\\n')
+    line = t.readline()
+    t.close()
+    return line, s.getsocketsta()
+print('plain', roundtrip())
+print('verified', roundtrip(ca={crt.read_text()!r}))
+print('badkey', err(ussl.wrap_socket, usocket.socket(), None, None, 'not a key')[0])
+""")
+    finally:
+        srv.stop()
+    assert r.code == 0, r
+    assert r.value("plain") == (b"tls:ping\n", -1)
+    assert r.value("verified") == (b"tls:ping\n", -1)
+    assert r.value("badkey") == "ValueError"
+
+
+def test_wrong_ca_is_refused(board, cert, tmp_path):
+    crt, key = cert
+    other, _ = make_cert(tmp_path, cn="someone-else")
+    srv = TlsEcho(crt, key)
+    try:
+        r = board.run(f"""
+import usocket, ussl
+s = usocket.socket()
+s.connect(('127.0.0.1', {srv.port}))
+print('wrongca', err(ussl.wrap_socket, s, 'localhost', None, None, {other.read_text()!r})[0])
+""")
+    finally:
+        srv.stop()
+    assert r.code == 0, r
+    assert r.value("wrongca") in ("OSError", "ValueError"), r
+
+
+def test_client_certificate(board, cert, tmp_path):
+    crt, key = cert
+    ccrt, ckey = make_cert(tmp_path, cn="device-1")
+    srv = TlsEcho(crt, key, client_ca=ccrt)
+    try:
+        r = board.run(f"""
+import usocket, ussl
+s = usocket.socket()
+s.connect(('127.0.0.1', {srv.port}))
+t = ussl.wrap_socket(s, server_hostname='localhost', cert={ccrt.read_text()!r}, key={ckey.read_text()!r})
+t.write('hi\\n')
+print('mutual', t.readline())
+t.close()
+""")
+    finally:
+        srv.stop()
+    assert r.code == 0, r
+    assert r.value("mutual") == b"tls:hi\n"
+    assert srv.peers and dict(x[0] for x in srv.peers[0]["subject"])["commonName"] == "device-1"
+
+
+def test_request_https(board, cert):
+    crt, key = cert
+    srv = TlsEcho(crt, key, http=True)
+    try:
+        r = board.run(f"""
+import request
+r = request.get('https://localhost:{srv.port}/status')
+print('https', r.status_code, r.json())
+""", net={"hosts": {"localhost": "127.0.0.1"}})
+    finally:
+        srv.stop()
+    assert r.code == 0, r
+    assert r.value("https") == "200 {'secure': True}"

@@ -1,0 +1,111 @@
+"""QuecPython's umqtt against a real broker (mosquitto on loopback)."""
+
+import queue
+
+import pytest
+
+from netservers import Broker
+
+APP = """
+from umqtt import MQTTClient
+import _thread, utime
+
+def on_msg(topic, msg):
+    print('msg', repr((topic, msg)))
+    if msg == b'bye':
+        c.disconnect()
+        print('sta_after', c.get_mqttsta())
+
+c = MQTTClient('qpy-{rt}', '127.0.0.1', {port}, keepalive=30)
+c.set_callback(on_msg)
+c.error_register_cb(lambda e: print('event', e))
+print('connect', c.connect())
+c.subscribe(b'qpy/down', 1)
+print('sta', c.get_mqttsta())
+print('pub0', c.publish('qpy/up', 'hello qos0'))
+print('pub1', c.publish('qpy/up', b'hello qos1', qos=1))
+print('ready')
+while c.timerFlag:
+    c.wait_msg()
+"""
+
+
+@pytest.fixture
+def broker(tmp_path):
+    b = Broker(tmp_path)
+    yield b
+    b.stop()
+
+
+@pytest.mark.parametrize("runtime", ["micropython", "cpython"])
+def test_connect_publish_subscribe(quecpython, broker, runtime):
+    up = broker.subscriber("qpy/up")
+    try:
+        app = quecpython(None, runtime=runtime, files={"main.py": APP.format(rt=runtime, port=broker.port)})
+        app.expect(r"^connect 0$")
+        app.expect(r"^sta 0$")
+        app.expect(r"^pub0 True$")
+        app.expect(r"^pub1 True$")  # the PUBACK came back within the module's 5 s
+        app.expect(r"^ready$")
+        assert up.messages.get(timeout=10) == ("qpy/up", b"hello qos0")
+        assert up.messages.get(timeout=10) == ("qpy/up", b"hello qos1")
+        broker.publish("qpy/down", b"\x00binary\xff", qos=1)
+        app.expect(r"^msg \(b'qpy/down', b'\\x00binary\\xff'\)$")
+        broker.publish("qpy/down", "bye")
+        app.expect(r"^sta_after -1$")
+        assert app.wait(20) == 0
+    finally:
+        up.loop_stop()
+        up.disconnect()
+
+
+def test_reconnects_and_resubscribes(quecpython, tmp_path):
+    broker = Broker(tmp_path)
+    try:
+        app = quecpython(None, files={"main.py": APP.format(rt="re", port=broker.port)})
+        app.expect(r"^ready$")
+        broker.stop()  # the server goes away under the client
+        broker.start()  # and comes back on the same port
+        app.expect(r"^event reconnect_start$", timeout=30)
+        app.expect(r"^event reconnect_success$", timeout=30)
+        broker.publish("qpy/down", "again", qos=1)  # delivered only if it resubscribed
+        app.expect(r"^msg \(b'qpy/down', b'again'\)$")
+    finally:
+        broker.stop()
+
+
+def test_connect_failures_are_value_errors(board, tmp_path):
+    from conftest import free_port
+
+    r = board.run(f"""
+from umqtt import MQTTClient
+c = MQTTClient('x', '127.0.0.1', {free_port()})
+print('refused', err(c.connect))
+print('keepalive', err(MQTTClient, 'x', '127.0.0.1', 1883, None, None, 3))
+print('port', (MQTTClient('x', 'h').port, MQTTClient('x', 'h', ssl=True).port))
+""")
+    assert r.code == 0, r
+    kind, _, text = r.value("refused")
+    assert kind == "ValueError" and text.startswith("MQTT Connect error='111' FAIL"), r
+    assert r.value("keepalive")[0] == "ValueError"
+    assert r.value("port") == (1883, 8883)
+
+
+def test_check_msg_does_not_block(quecpython, broker):
+    app = quecpython(None, files={"main.py": f"""
+from umqtt import MQTTClient
+c = MQTTClient('cm', '127.0.0.1', {broker.port})
+c.set_callback(lambda t, m: print('msg', m))
+c.connect()
+c.subscribe('qpy/cm')
+print('empty', c.check_msg())
+print('ready')
+import utime
+for _ in range(200):
+    c.check_msg()
+    utime.sleep_ms(50)
+"""})
+    app.expect(r"^empty None$")
+    app.expect(r"^ready$")
+    broker.publish("qpy/cm", "polled")
+    app.expect(r"^msg b'polled'$")
