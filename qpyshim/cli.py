@@ -71,6 +71,9 @@ def build_parser():
     b.add_argument("--dir", metavar="FLASH_DIR", help="the board's flash (default: a new temporary folder)")
     b.add_argument("--link", metavar="PATH", help="also make PATH a symlink to the pty")
     b.add_argument("--echo", action="store_true", help="also print everything the board prints")
+
+    s = sub.add_parser("stubcheck", help="compare the shim with QuecPython's published stubs")
+    s.add_argument("--write", action="store_true", help="refresh the report in shim/README.md")
     return p
 
 
@@ -112,4 +115,8 @@ def main(argv=None):
         from . import vboard
 
         return vboard.main(args.dir, args.echo, args.link)
+    if args.command == "stubcheck":
+        from . import stubcheck
+
+        return stubcheck.main(["--write"] if args.write else [])
     return 2

@@ -180,9 +180,9 @@ class time:
     ticks_cpu = ticks_us
 
     @classmethod
-    def ticks_diff(cls, a, b):
+    def ticks_diff(cls, ticks1, ticks2):
         half = (cls._MASK + 1) // 2
-        return ((a - b + half) & cls._MASK) - half
+        return ((ticks1 - ticks2 + half) & cls._MASK) - half
 
     @classmethod
     def ticks_add(cls, t, delta):
@@ -237,12 +237,16 @@ class os:
         return (v.f_bsize, v.f_frsize, v.f_blocks, v.f_bfree, v.f_bavail,
                 v.f_files, v.f_ffree, v.f_favail, v.f_flag, v.f_namemax)
 
-    mkdir = staticmethod(lambda p: _os.mkdir(_host(p)))
-    rmdir = staticmethod(lambda p: _os.rmdir(_host(p)))
-    remove = staticmethod(lambda p: _os.remove(_host(p)))
+    mkdir = staticmethod(lambda path: _os.mkdir(_host(path)))
+    rmdir = staticmethod(lambda path: _os.rmdir(_host(path)))
+    remove = staticmethod(lambda path: _os.remove(_host(path)))
     unlink = remove
-    rename = staticmethod(lambda a, b: _os.rename(_host(a), _host(b)))
-    chdir = staticmethod(lambda p: _os.chdir(_host(p)))
+    rename = staticmethod(lambda old_path, new_path: _os.rename(_host(old_path), _host(new_path)))
+    chdir = staticmethod(lambda path: _os.chdir(_host(path)))
+
+    @staticmethod
+    def mount(vfs_obj, path):
+        raise OSError(19, "ENODEV")  # CPython has no VFS objects to mount
     @staticmethod
     def getcwd():
         # The board's root is the folder that holds /usr.
@@ -251,7 +255,7 @@ class os:
             return cwd[len(root):] or "/"
         return cwd
     getenv = staticmethod(_os.getenv)
-    urandom = staticmethod(_os.urandom)
+    urandom = staticmethod(lambda n: _os.urandom(n))
 
 
 _open = builtins.open

@@ -6,6 +6,7 @@ from . import _limits
 
 _t = _p.thread
 LockType = _t.LockType
+Lock = LockType  # the stub's name for what allocate_lock() returns
 allocate_lock = _t.allocate_lock
 get_ident = _t.get_ident
 
@@ -128,7 +129,7 @@ def delete_lock(lock):
     pass  # the GC frees locks; kept so module code runs unchanged
 
 
-class _Semphore:
+class Semphore:
     def __init__(self, initcount):
         self._max = initcount or 1  # a semaphore made empty can still be released once
         self._n = initcount
@@ -164,7 +165,7 @@ class _Semphore:
 def allocate_semphore(initcount):
     if not isinstance(initcount, int) or initcount < 0:
         raise ValueError("initcount should be >= 0")
-    return _Semphore(initcount)
+    return Semphore(initcount)
 
 
 def delete_semphore(semphore):

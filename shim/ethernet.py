@@ -25,8 +25,8 @@ class _Ethernet:
         self._subnet, self._gateway = subnet, gateway
         return 0
 
-    def set_dns(self, pri, sec):
-        self._dns = [pri, sec]
+    def set_dns(self, primary_dns, secondary_dns):
+        self._dns = [primary_dns, secondary_dns]
         return 0
 
     def dhcp(self):
@@ -51,7 +51,7 @@ class _Ethernet:
         return _nic.set_default(ip)
 
     def status(self):
-        return (0, 1 if self._up else 0, 1 if self._up else 0)
+        return (True, self._up, self._up)  # (device present, set_up, cable in)
 
 
 class W5500(_Ethernet):
@@ -68,4 +68,7 @@ class DM9051(_Ethernet):
 
 class YT8512H(_Ethernet):
     def speed(self):
-        return 100
+        return (0, 0)  # (tx, rx) bit/s now: the desktop NIC keeps no rate
+
+    def node(self):
+        return []  # terminals behind the NIC in gateway mode: none on the desktop

@@ -8,11 +8,10 @@ host = "ntp.aliyun.com"
 _EPOCH_1900_TO_1970 = 2208988800
 
 
-def sethost(host_):
-    global host
-    if host_ is None:
+def sethost(host):
+    if host is None:
         return -1
-    host = host_
+    globals()["host"] = host  # the parameter has the module variable's name, as in the stub
     return 0
 
 

@@ -41,6 +41,9 @@ class MQTTClient(BaseMqtt):
         self.sendlock = _thread.allocate_lock()
         self._waiting = False  # a thread is in wait_msg(): it will read our PUBACKs
 
+    def set_callback(self, callback):
+        self.cb = callback
+
     def error_register_cb(self, callback):
         self.error_callback = callback
 

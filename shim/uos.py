@@ -4,8 +4,6 @@ from ._port import port as _p
 
 _o = _p.os
 sep = "/"
-listdir = _o.listdir
-ilistdir = _o.ilistdir
 stat = _o.stat
 statvfs = _o.statvfs
 mkdir = _o.mkdir
@@ -17,6 +15,16 @@ chdir = _o.chdir
 getcwd = _o.getcwd
 getenv = _o.getenv
 urandom = _o.urandom
+mount = _o.mount
+
+
+# QuecPython's listdir() lists the root, not the current folder.
+def listdir(dir="/"):
+    return _o.listdir(dir)
+
+
+def ilistdir(dir=""):
+    return _o.ilistdir(dir or getcwd())
 
 
 def _model():

@@ -292,6 +292,10 @@ class socket:
 
     read, readinto, readline, write = _read, _readinto, _readline, _write
 
+    # What a socket without its own slots (UDP) answers; a stream socket's
+    # instance slots, set in __init__, switch between these and the native ones.
+    read, readinto, readline, write = _read, _readinto, _readline, _write
+
     def makefile(self, mode="rb", *args):
         return self  # as on the module: the socket is its own stream
 
