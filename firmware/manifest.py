@@ -12,7 +12,7 @@ module("boot.py", base_path="..")
 module("main.py", base_path="..")
 
 # The shim without the modules only the desktop uses (the CPython and unix
-# ports, the virtual network); tests/test_firmware.py keeps this list in step
+# ports, the virtual network); tests/test_boards.py keeps these lists in step
 # with shim/.
 package(
     "shim",
@@ -24,19 +24,24 @@ package(
         "_console.py",
         "_esp32_link.py",
         "_firewall.py",
+        "_gpio.py",
         "_limits.py",
         "_modem.py",
+        "_mqtt.py",
+        "_mtimer.py",
         "_nic.py",
+        "_pem.py",
         "_port.py",
         "_port_esp32.py",
         "_sockargs.py",
         "_sockcalls.py",
         "_thread.py",
+        "_timers.py",
+        "_uart.py",
         "checkNet.py",
         "dataCall.py",
-        "ethernet.py",
-        "log.py",
         "machine.py",
+        "osTimer.py",
         "uos.py",
         "usocket.py",
         "utime.py",
@@ -44,3 +49,21 @@ package(
     base_path="..",
     opt=1,
 )
+
+# QuecPython's modules beyond the interpreter's own names (shim.LAZY) load on
+# first import; frozen, they are top-level modules the '.frozen' entry of
+# sys.path finds.
+module("ethernet.py", base_path="../shim", opt=1)
+module("example.py", base_path="../shim", opt=1)
+module("log.py", base_path="../shim", opt=1)
+module("misc.py", base_path="../shim", opt=1)
+module("modem.py", base_path="../shim", opt=1)
+module("net.py", base_path="../shim", opt=1)
+module("ntptime.py", base_path="../shim", opt=1)
+module("ql_fs.py", base_path="../shim", opt=1)
+module("queue.py", base_path="../shim", opt=1)
+module("request.py", base_path="../shim", opt=1)
+module("sim.py", base_path="../shim", opt=1)
+module("sys_bus.py", base_path="../shim", opt=1)
+module("umqtt.py", base_path="../shim", opt=1)
+module("ussl.py", base_path="../shim", opt=1)

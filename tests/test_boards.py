@@ -13,6 +13,7 @@ from littlefs import LittleFS
 from conftest import EXAMPLES, QPYSHIM, ROOT
 from esp32_board import WIFI, run
 from qpyshim import boardfiles, firmware, runner
+from shim import LAZY
 
 ESP32 = boardfiles.target(boardfiles.load_config("esp32"))
 
@@ -134,8 +135,10 @@ def test_firmware_manifest_freezes_the_board_shim():
     names = {n for n, _ in frozen}
     assert {"boot.py", "main.py"} <= names
     shim = {n.split("/", 1)[1] for n in names if n.startswith("shim/")}
+    top = {n for n, p in frozen if "/" not in n and getattr(p, "parent", None) and p.parent.name == "shim"}
     on_disk = {p.name for p in (ROOT / "shim").glob("*.py")}
-    assert shim == on_disk - set(ESP32["exclude"])  # the manifest and the image agree
+    assert shim | top == on_disk - set(ESP32["exclude"])  # the manifest and the image agree
+    assert top == {m + ".py" for m in LAZY} and not shim & top  # lazy modules: top-level only
     p = qpyshim("firmware", "--check")
     assert p.returncode == 0 and "all present" in p.stdout
 

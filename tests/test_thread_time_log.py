@@ -132,4 +132,4 @@ print('out', err(log.set_output, 42)[0])
 """)
     assert r.code == 0, r
     assert r.lines == ["INFO:app:value 5", "WARN:app:careful", "ERROR:app:bad", "CRIT:app:worse",
-                       "DEBUG:app:shown", "same True", "out ValueError"], r
+                       "DEBUG:app:shown", "same True", "out Exception"], r
