@@ -1,7 +1,8 @@
-# machine.Pin and machine.ExtInt over a GPIO bank. On the desktop the bank is
-# simulated: outputs hold what the app wrote, inputs read what the desktop
-# control channel sets (or their pull), and a change on an input pin fires
-# the ExtInt callbacks on it. Constants are QuecPython's.
+# machine.Pin and machine.ExtInt over a GPIO bank, with QuecPython's numbers
+# and return values. On a board the port hands out its own pins
+# (_p.gpio); on the desktop the bank is simulated: outputs hold what the app
+# wrote, inputs read what the desktop control channel sets (or their pull),
+# and a change on an input pin fires the ExtInt callbacks on it.
 from ._port import port as _p
 from . import _thread
 
@@ -29,6 +30,7 @@ class Pin:
         if level not in (0, 1):
             raise ValueError("invalid level, should be 0 or 1")
         self._n = GPIOn
+        self._hw = _p.gpio(GPIOn, direction, pullMode, level if direction == 1 else None)  # None: simulated
         with _lock:
             _dir[GPIOn] = direction
             _pull[GPIOn] = pullMode
@@ -36,6 +38,8 @@ class Pin:
                 _level[GPIOn] = level
 
     def read(self):
+        if self._hw is not None:
+            return self._hw.value()
         return _read(self._n)
 
     def value(self, v=None):
@@ -50,6 +54,8 @@ class Pin:
             if _dir.get(self._n) != 1:
                 return -1  # only an output can be driven
             _level[self._n] = value
+        if self._hw is not None:
+            self._hw.value(value)
         return 0
 
     def set_dir(self, value):
@@ -57,6 +63,9 @@ class Pin:
             raise ValueError("invalid direction, should be Pin.IN(0) or Pin.OUT(1)")
         with _lock:
             _dir[self._n] = value
+            pull = _pull.get(self._n, 0)
+        if self._hw is not None:
+            self._hw = _p.gpio(self._n, value, pull, None)
         return 0
 
     def get_dir(self):
@@ -117,10 +126,14 @@ class ExtInt:
         self._cb = callback
         self._on = False
         self._counts = [0, 0]
+        self._hw = _p.gpio(GPIOn, 0, pull, None)
         with _lock:
             _pull[GPIOn] = pull
             _dir.setdefault(GPIOn, 0)
             _ext[GPIOn] = self
+
+    def _irq(self, pin):
+        self._edge(pin.value())
 
     def _edge(self, level):
         edge = 0 if level else 1  # 0 rising, 1 falling
@@ -133,16 +146,22 @@ class ExtInt:
 
     def enable(self):
         self._on = True
+        if self._hw is not None:
+            self._hw.irq(handler=self._irq, trigger=_p.GPIO_EDGES[self._mode])
         return 0
 
     def disable(self):
         self._on = False
+        if self._hw is not None:
+            self._hw.irq(handler=None)
         return 0
 
     def line(self):
         return self._n
 
     def read_level(self):
+        if self._hw is not None:
+            return self._hw.value()
         return _read(self._n)
 
     def read_count(self, is_reset):

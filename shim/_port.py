@@ -34,6 +34,8 @@
 #   serial(path, baud)    a serial line (pty or device on the desktop, a UART
 #                         number on a board): read(n) without blocking (b''
 #                         when nothing is waiting), readable(ms), write(b), close()
+#   gpio(n, dir, pull, level)  the board's own pin n, or None where the GPIO
+#                         bank is simulated; GPIO_EDGES its IRQ triggers
 #   uart_default(n)       the line UART n uses when the config names none
 #   power(how)            end the board: "restart" (misc.Power.powerRestart) and
 #                         "watchdog" boot it again, "off" powers it down

@@ -198,3 +198,17 @@ def tls(sock, server_hostname, cert, key, ca):
     if key:
         ctx.load_cert_chain(der(cert, "cert"), der(key, "key"))
     return ctx.wrap_socket(sock, server_hostname=server_hostname)
+
+
+def gpio(n, direction, pull, level):
+    # QuecPython's pin numbers are the board's GPIO numbers here.
+    pulls = (None, machine.Pin.PULL_UP, machine.Pin.PULL_DOWN)
+    mode = machine.Pin.OUT if direction == 1 else machine.Pin.IN
+    if level is None:
+        return machine.Pin(n, mode, pulls[pull])
+    return machine.Pin(n, mode, pulls[pull], value=level)
+
+
+# ExtInt modes (rising, falling, both) as the board's IRQ triggers.
+GPIO_EDGES = (machine.Pin.IRQ_RISING, machine.Pin.IRQ_FALLING,
+              machine.Pin.IRQ_RISING | machine.Pin.IRQ_FALLING)

@@ -266,3 +266,10 @@ def tls(sock, server_hostname, cert, key, ca):
     if key:
         ctx.load_cert_chain(_der(cert, "cert"), _der(key, "key"))
     return ctx.wrap_socket(sock, server_hostname=server_hostname)
+
+
+def gpio(n, direction, pull, level):
+    return None  # the desktop's GPIO bank is simulated (shim/_gpio.py)
+
+
+GPIO_EDGES = None

@@ -195,3 +195,30 @@ def test_echo_demo_runs_as_on_an_esp32(tmp_path):
     assert r.code == 0, r
     assert r.lines.count("[client] recv data: b'1234567890'") == 3, r
     assert "[server] bind address: 127.0.0.1, 80" in r.lines
+
+
+def test_gpio_uses_the_boards_pins(tmp_path):
+    flash = layout(tmp_path, app('''
+import esp32_machine as hw
+from machine import Pin, ExtInt
+led = Pin(Pin.GPIO5, Pin.OUT, Pin.PULL_DISABLE, 0)
+print("write", led.write(1), hw.levels[5], led.read())
+button = Pin(Pin.GPIO4, Pin.IN, Pin.PULL_PU)
+print("pullup", button.read(), hw.pins[4].pull == hw.Pin.PULL_UP)
+seen = []
+ext = ExtInt(ExtInt.GPIO6, ExtInt.IRQ_FALLING, ExtInt.PULL_PU, seen.append)
+ext.enable()
+hw.drive(6, 1)
+hw.drive(6, 0)
+import utime
+for _ in range(100):
+    if seen:
+        break
+    utime.sleep_ms(10)
+print("edge", seen, ext.read_count(0))
+'''))
+    r = run(flash)
+    assert r.code == 0, r
+    assert r.value("write") == "0 1 1"
+    assert r.value("pullup") == "1 True"
+    assert r.value("edge") == "[(6, 1)] [1, 1]"

@@ -14,12 +14,45 @@ _cfg = (json.loads(os.getenv("QPY_ESP32") or "{}")).get("modem", {})
 commands = []  # what the modem was sent, for tests
 
 
+pins = {}  # pin number -> Pin, for tests to drive
+levels = {}
+
+
 class Pin:
     OUT = 3
     IN = 1
+    PULL_UP = 2
+    PULL_DOWN = 1
+    IRQ_RISING = 1
+    IRQ_FALLING = 2
 
-    def __init__(self, n, *a, **kw):
+    def __init__(self, n, mode=None, pull=None, value=None, **kw):
         self.n = n
+        self.mode = mode
+        self.pull = pull
+        self.handler = None
+        self.trigger = 0
+        if value is not None:
+            levels[n] = value
+        pins[n] = self
+
+    def value(self, v=None):
+        if v is None:
+            return levels.get(self.n, 1 if self.pull == self.PULL_UP else 0)
+        levels[self.n] = v
+
+    def irq(self, handler=None, trigger=3):
+        self.handler, self.trigger = handler, trigger
+
+
+def drive(n, level):
+    """The outside world on input pin n: the board's IRQ fires on an edge."""
+    p = pins[n]
+    old = p.value()
+    levels[n] = level
+    edge = Pin.IRQ_RISING if level and not old else Pin.IRQ_FALLING if old and not level else 0
+    if p.handler is not None and edge & p.trigger:
+        p.handler(p)
 
 
 class UART:
