@@ -208,8 +208,8 @@ print("pullup", button.read(), hw.pins[4].pull == hw.Pin.PULL_UP)
 seen = []
 ext = ExtInt(ExtInt.GPIO6, ExtInt.IRQ_FALLING, ExtInt.PULL_PU, seen.append)
 ext.enable()
+hw.drive(6, 0)  # pulled up: a falling edge, then a rising one
 hw.drive(6, 1)
-hw.drive(6, 0)
 import utime
 for _ in range(100):
     if seen:
