@@ -137,9 +137,11 @@ class ExtInt:
 
     def _edge(self, level):
         edge = 0 if level else 1  # 0 rising, 1 falling
+        if self._mode != 2 and self._mode != edge:
+            return  # the interrupt is not armed for this edge
         with _lock:
             self._counts[edge] += 1
-            fire = self._on and (self._mode == 2 or self._mode == edge)
+            fire = self._on
         if fire:
             # The module delivers the event from its callback thread.
             _thread.spawn(self._cb, ((self._n, edge),))

@@ -221,4 +221,4 @@ print("edge", seen, ext.read_count(0))
     assert r.code == 0, r
     assert r.value("write") == "0 1 1"
     assert r.value("pullup") == "1 True"
-    assert r.value("edge") == "[(6, 1)] [1, 1]"
+    assert r.value("edge") == "[(6, 1)] [0, 1]"  # [rising, falling]: armed for falling only
