@@ -1,14 +1,16 @@
 # QuecPython example: exec(filePath) runs a script file as the module's REPL
 # helper does, in a namespace of its own with __name__ "__main__".
+import builtins
 
 
 def exec(filePath):
-    with open(filePath) as f:
-        src = f.read()
-    g = {"__name__": "__main__", "__file__": filePath}
+    if not filePath.startswith("/"):
+        filePath = "/" + filePath
+    try:
+        with open(filePath) as f:
+            src = f.read()
+    except OSError:
+        raise OSError("File path error or not exist: [%s]" % filePath)
     code = compile(src, filePath, "exec")
     del src
-    _run(code, g)
-
-
-_run = eval("exec")  # the builtin: the name exec above shadows it here
+    builtins.exec(code, {"__name__": "__main__", "__file__": filePath})

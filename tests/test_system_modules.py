@@ -1,0 +1,198 @@
+"""QuecPython's system modules on both runtimes: osTimer, queue, sys_bus,
+ql_fs, uos.uname/uname2, example.exec and ntptime (against an NTP server on
+loopback)."""
+
+import socket
+import struct
+import threading
+
+import pytest
+
+
+def test_ostimer_queue_sys_bus(board):
+    r = board.run("""
+import osTimer, queue, sys_bus, _thread
+q = queue.Queue(2)
+print('isclass', type(osTimer).__name__, callable(osTimer))
+t = osTimer()
+print('start', t.start(20, 0, lambda arg: q.put(('once', arg))))
+print('fired', q.get())
+n = [0]
+def tick(arg):
+    n[0] += 1
+    if n[0] == 3:
+        print('stop', t.stop())
+        q.put('three')
+t.start(10, 1, tick)
+print('periodic', q.get())
+print('badtime', err(t.start, -1, 0, print)[0])
+print('full', q.put(1), q.put(2), q.put(3), q.size(), q.empty())
+print('fifo', q.get(), q.get(), q.empty())
+got = queue.Queue()
+def h(topic, msg):
+    got.put((topic, msg, _thread.get_ident() != main))
+main = _thread.get_ident()
+sys_bus.subscribe('temp', h)
+sys_bus.subscribe('temp', h)
+sys_bus.publish('temp', 21)
+print('async', sorted([got.get(), got.get()]))
+sys_bus.publish_sync('temp', 22)
+print('sync', got.get(), got.get())
+print('table', list(sys_bus.sub_table().keys()), len(sys_bus.sub_table('temp')))
+print('unsub', sys_bus.unsubscribe('temp', h), sys_bus.unsubscribe('temp', print), sys_bus.unsubscribe('temp'))
+print('unknown', err(sys_bus.unsubscribe, 'nope')[0])
+""")
+    assert r.code == 0, r
+    assert r.value("isclass") == "type True"
+    assert r.value("start") == 0
+    assert r.value("fired") == ("once", None)
+    assert r.value("stop") == 0
+    assert r.value("periodic") == "three"
+    assert r.value("badtime") == "ValueError"
+    assert r.value("full") == "True True False 2 False"
+    assert r.value("fifo") == "1 2 True"
+    assert r.value("async") == [("temp", 21, True), ("temp", 21, True)]
+    assert r.value("sync") == "('temp', 22, False) ('temp', 22, False)"
+    assert r.value("table") == "['temp'] 2"
+    assert r.value("unsub") == "True False True"
+    assert r.value("unknown") == "KeyError"
+
+
+def test_ostimer_keeps_the_board_up(board):
+    """An app that lives in its timer callbacks runs on after main.py returns."""
+    r = board.run("""
+import osTimer, usys
+n = [0]
+def tick(arg):
+    n[0] += 1
+    print('tick', n[0])
+    if n[0] == 3:
+        t.stop()
+t = osTimer()
+t.start(10, 1, tick)
+print('main done')
+""")
+    assert r.code == 0, r
+    assert r.lines == ["main done", "tick 1", "tick 2", "tick 3"]
+
+
+def test_ql_fs(board):
+    r = board.run("""
+import ql_fs, uos
+print('touch', ql_fs.touch('/usr/cfg/a/b.json', {'k': [1, 2]}))
+print('read', ql_fs.read_json('/usr/cfg/a/b.json'))
+print('exists', ql_fs.path_exists('/usr/cfg/a'), ql_fs.path_exists('/usr/nope'), ql_fs.path_exists(''))
+print('dirname', ql_fs.path_dirname('/usr/cfg/a/b.json'), ql_fs.path_dirname('/x'), repr(ql_fs.path_dirname('x')))
+print('size', ql_fs.path_getsize('/usr/cfg/a/b.json'))
+e = err(ql_fs.path_getsize, '/usr/nope')
+print('nosize', e[0], e[2])
+print('missing', ql_fs.read_json('/usr/none.json'))
+print('copy', ql_fs.file_copy('/usr/c.json', '/usr/cfg/a/b.json'), ql_fs.read_json('/usr/c.json'))
+print('nocopy', ql_fs.file_copy('/usr/d.json', '/usr/nope'))
+with open('/usr/bad.json', 'w') as f:
+    f.write('{oops')
+try:
+    ql_fs.read_json('/usr/bad.json')
+except ValueError:
+    print('bad', 'ValueError')
+ql_fs.mkdirs('/usr/m/n/o')
+print('mkdirs', ql_fs.path_exists('/usr/m/n/o'))
+ql_fs.rmdirs('/usr/cfg')
+print('rmdirs', ql_fs.path_exists('/usr/cfg'))
+print('write_json', ql_fs.write_json('/usr/w.json', 'text'), open('/usr/w.json').read())
+""")
+    assert r.code == 0, r
+    assert r.value("touch") == 0
+    assert r.value("read") == {"k": [1, 2]}
+    assert r.value("exists") == "True False False"
+    assert r.value("dirname") == "/usr/cfg/a / ''"
+    assert r.value("size") == len('{"k": [1, 2]}')
+    assert r.value("nosize") == "FileNotFoundError can not find: '/usr/nope'"
+    assert r.value("missing") is None
+    assert r.value("copy") == "True {'k': [1, 2]}"
+    assert r.value("nocopy") is False
+    assert r.value("bad") == "ValueError"
+    assert r.value("mkdirs") is True
+    assert r.value("rmdirs") is False
+    assert r.value("write_json") == '0 "text"'
+
+
+def test_uname_and_example_exec(board):
+    r = board.run("""
+import uos, example
+u = uos.uname()
+print('uname', u[0], u[1], u[4], len(u), u[0].split('=')[1])
+u2 = uos.uname2()
+print('uname2', u2.sysname, u2.nodename, u2.qpyver)
+print('listdir', 'usr' in uos.listdir())
+example.exec('/usr/script.py')
+print('after', ran)
+print('missing', err(example.exec, 'usr/none.py'))
+""", files={"script.py": "print('script', __name__)\nimport builtins\nbuiltins.ran = True\n"},
+        net={"model": {"name": "EC200U-CNAA"}})
+    assert r.code == 0, r
+    assert r.value("uname") == "sysname=EC200U-CNAA nodename=EC200U machine=EC200U with QUECTEL 6 EC200U-CNAA"
+    assert r.value("uname2") == "EC200U-CNAA EC200U V0001"
+    assert r.value("listdir") is True  # QuecPython lists / by default
+    assert r.value("script") == "__main__"
+    assert r.value("after") is True
+    assert r.value("missing") == ("OSError", "File path error or not exist: [/usr/none.py]",
+                                  "File path error or not exist: [/usr/none.py]")
+
+
+class NtpServer:
+    """Answers NTP client requests with a fixed transmit time."""
+
+    def __init__(self, unix_time):
+        self.t = unix_time
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.asked = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                data, peer = self.sock.recvfrom(512)
+            except OSError:
+                return
+            self.asked += 1
+            reply = bytearray(48)
+            reply[0] = 0x1C  # version 3, server
+            reply[40:44] = struct.pack("!I", self.t + 2208988800)
+            self.sock.sendto(bytes(reply), peer)
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def ntp():
+    s = NtpServer(1704164645)  # 2024-01-02 03:04:05 UTC
+    yield s
+    s.close()
+
+
+def test_ntptime(board, ntp):
+    net = {"hosts": {"ntp.aliyun.com": "127.0.0.9", "ntp.test": "127.0.0.9"},
+           "endpoints": {"127.0.0.9:123": "127.0.0.1:%d" % ntp.port}}
+    r = board.run("""
+import ntptime, utime, machine
+print('host', ntptime.host)
+print('time', ntptime.time())
+print('sethost', ntptime.sethost('ntp.test'), ntptime.host, ntptime.sethost(None))
+print('settime', ntptime.settime(8))
+print('clock', utime.time() - 1704164645 - 8 * 3600 < 60, utime.localtime()[:4])
+print('rtc', machine.RTC().datetime()[:3])
+print('badzone', ntptime.settime(13))
+""", net=net)
+    assert r.code == 0, r
+    assert r.value("host") == "ntp.aliyun.com"
+    assert r.value("time") == 1704164645
+    assert r.value("sethost") == "0 ntp.test -1"
+    assert r.value("settime") == 0
+    assert r.value("clock") == "True (2024, 1, 2, 11)"  # the RTC shows UTC+8
+    assert r.value("rtc") == (2024, 1, 2)
+    assert r.value("badzone") == -1
+    assert ntp.asked == 2
