@@ -105,6 +105,35 @@ class QuecPythonApp:
             if m:
                 return m
 
+    def expect_all(self, patterns, timeout=None):
+        """Wait until every regex has matched a line, in any order (events
+        from different threads, say); returns the matches in pattern order."""
+        rxs = [re.compile(p) for p in patterns]
+        found = [None] * len(rxs)
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        while None in found:
+            left = deadline - time.monotonic()
+            waiting = [p for p, f in zip(patterns, found) if f is None]
+            if left <= 0:
+                raise AppError(f"no lines matching {waiting!r} within the timeout\n{self._tail()}")
+            try:
+                line = self._lines.get(timeout=left)
+            except queue.Empty:
+                continue
+            if line is None:
+                self._open -= 1
+                if self._open == 0:
+                    raise AppError(f"the app ended before lines matching {waiting!r}\n{self._tail()}")
+                continue
+            self.transcript.append(line)
+            for i, rx in enumerate(rxs):
+                if found[i] is None:
+                    m = rx.search(line)
+                    if m:
+                        found[i] = m
+                        break
+        return found
+
     def _tail(self):
         return "transcript:\n" + "\n".join(self.transcript[-40:])
 

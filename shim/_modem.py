@@ -11,6 +11,8 @@ PROFILES = (1, 2, 3)
 _sim = _config.section("sim")
 _net = _config.section("net")
 sim_status = int(_sim.get("status", 1))  # sim.getStatus(): 1 ready
+if sim_status == 1 and _sim.get("pin_enabled"):
+    sim_status = 2  # the card asks for its PIN at power-on: no registration until it has it
 data_state = int(_net.get("data_state", 1))  # net.getState()[1][0]: 1 home
 fun = int(_net.get("modem_fun", 1))  # net.getModemFun(): 1 full, 0 minimum, 4 airplane
 _callback = None
@@ -187,8 +189,16 @@ def _tell(was_sim, now_sim, was_reg, now_reg):
     if scb is not None and det and (was_sim == 0) != (now_sim == 0):
         _thread.spawn(scb, (1 if now_sim else 2,))
     if ncb is not None and was_reg != now_reg:
-        c = _config.section("cell")
-        _thread.spawn(ncb, ((1, now_reg, c.get("lac", 0), c.get("cid", 0), c.get("act", 7)),))
+        lac, cid, act = cell()
+        if now_reg not in (1, 5):
+            lac = cid = 0  # no serving cell
+        _thread.spawn(ncb, ((1, now_reg, lac, cid, act),))
+
+
+def cell():
+    """The serving cell's (lac, cid, act) from the board config."""
+    c = _config.section("cell")
+    return c.get("lac", 19472), c.get("cid", 17104243), c.get("act", 7)
 
 
 def any_active():

@@ -452,8 +452,9 @@ def serial(path, baud):
 def power(how):
     import signal
 
+    # CPython leaves these three at their default action (end the process);
+    # signal.signal() could not change that from the timer thread anyway.
     sig = {"restart": signal.SIGUSR1, "watchdog": signal.SIGALRM, "off": signal.SIGUSR2}[how]
-    signal.signal(sig, signal.SIG_DFL)
     _os.kill(_os.getpid(), sig)
 
 

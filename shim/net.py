@@ -38,8 +38,8 @@ def _cells():
     cells = _c.get("cells")
     if cells is None:
         mcc, mnc = _mccmnc()
-        cells = [[], [], [[0, _c.get("cid", 17104243), int(mcc), int(mnc), 121,
-                           _c.get("lac", 19472), 3688, -76, -15]]]
+        lac, cid, _ = _modem.cell()
+        cells = [[], [], [[0, cid, int(mcc), int(mnc), 121, lac, 3688, -76, -15]]]
     return cells
 
 
@@ -76,7 +76,7 @@ def getNetMode(simId=0):
     if not _up():
         return -1
     mcc, mnc = _mccmnc()
-    return (0, mcc, mnc, _c.get("act", 7))
+    return (0, mcc, mnc, _modem.cell()[2])
 
 
 def nitzTime():
@@ -101,7 +101,7 @@ def operatorName(simId=0):
 def getState(simId=0):
     _sim(simId)
     st = _modem.reg()
-    lac, cid, act = _c.get("lac", 19472), _c.get("cid", 17104243), _c.get("act", 7)
+    lac, cid, act = _modem.cell()
     if st not in (1, 5):
         lac = cid = 0
     return ([st, lac, cid, act, 0, 0], [st, lac, cid, act, 0, 0])

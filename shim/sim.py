@@ -10,8 +10,6 @@ _pin = [str(_s.get("pin", "1234")), str(_s.get("puk", "12345678"))]
 _left = [3, 10]  # PIN and PUK attempts
 _enabled = [bool(_s.get("pin_enabled", False))]
 _book = {}
-if _enabled[0] and _modem.sim_status == 1:
-    _modem.sim_status = 2  # the card asks for its PIN at power-on
 
 
 def _simid(simId):
@@ -64,25 +62,37 @@ def _try(pin, then):
     return -1
 
 
+def _enable():
+    _enabled[0] = True
+
+
+def _disable():
+    _enabled[0] = False
+
+
+def _unlocked():
+    _modem.set_network(sim_state=1)
+
+
 def verifyPin(pin, simId=0):
     _checkpin(pin)
     if _modem.sim() != 2:
         return -1  # no PIN asked for
-    return _try(pin, lambda: _modem.set_network(sim_state=1))
+    return _try(pin, _unlocked)
 
 
 def enablePin(pin, simId=0):
     _checkpin(pin)
     if _enabled[0]:
         return -1
-    return _try(pin, lambda: _enabled.__setitem__(0, True))
+    return _try(pin, _enable)
 
 
 def disablePin(pin, simId=0):
     _checkpin(pin)
     if not _enabled[0] or _modem.sim() != 1:
         return -1
-    return _try(pin, lambda: _enabled.__setitem__(0, False))
+    return _try(pin, _disable)
 
 
 def changePin(oldPin, newPin):
@@ -90,7 +100,10 @@ def changePin(oldPin, newPin):
     _checkpin(newPin)
     if not _enabled[0] or _modem.sim() != 1:
         return -1
-    return _try(oldPin, lambda: _pin.__setitem__(0, newPin))
+    def change():
+        _pin[0] = newPin
+
+    return _try(oldPin, change)
 
 
 def unblockPin(puk, newPin):
