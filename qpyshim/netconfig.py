@@ -62,7 +62,8 @@ def parse_endpoint(text, where):
 
 SECTIONS = {"model": dict, "datacall": dict, "sim": dict, "net": dict, "nics": dict,
             "hosts": dict, "endpoints": dict, "ports": dict, "stand_ins": list,
-            "link": dict, "limits": dict, "target": dict, "firewall": dict, "control": dict}
+            "link": dict, "limits": dict, "target": dict, "firewall": dict, "control": dict,
+            "cell": dict, "modem": dict, "power": dict, "usbnet": dict, "uart": dict}
 # Module models the desktop can take the limits of (shim/_limits.py's table).
 PROFILES = ("EC200A", "ECxxxG", "ECxxxU", "BG95")
 
@@ -96,10 +97,9 @@ def validate(cfg, source):
     auto = dc.get("auto_activate", [1])
     if not isinstance(auto, list) or not all(a in (1, 2, 3) for a in auto):
         raise ConfigError(f"{source}: datacall.auto_activate must be a list of profiles 1-3")
-    for key in ("sim.status", "net.data_state"):
-        sec, name = key.split(".")
-        if not isinstance(sections[sec].get(name, 1), int):
-            raise ConfigError(f"{source}: {key} must be an integer")
+    from . import cellconfig
+
+    cellconfig.validate(sections, source, ConfigError)
     for kind, nic in sections["nics"].items():
         _object(nic, f"{source}: nics.{kind}")
         if "ipv4" in nic:

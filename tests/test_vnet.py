@@ -143,6 +143,11 @@ def test_config_errors_are_reported(board, tmp_path):
 @pytest.mark.parametrize("section", [
     {"datacall": []}, {"ports": 5}, {"stand_ins": [1]}, {"nics": {"wifi": 3}},
     {"datacall": {"profiles": {"1": "x"}}}, {"sim": {"status": "ready"}},
+    {"sim": {"pin": 1234}}, {"sim": {"pin_enabled": "yes"}}, {"net": {"modem_fun": 2}},
+    {"net": {"csq": 40}}, {"net": {"operator": ["a", "b"]}}, {"net": {"signal": [[1, 2], []]}},
+    {"cell": {"cid": -5}}, {"cell": {"cells": [[], []]}}, {"modem": {"imei": 866}},
+    {"power": {"vbatt": "3.8V"}}, {"usbnet": {"type": 2}}, {"uart": {"two": "/dev/ttyS0"}},
+    {"uart": {"2": 5}}, {"uart": []},
 ])
 def test_config_sections_of_the_wrong_type(board, section):
     r = board.run("print(1)\n", net=section)
