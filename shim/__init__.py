@@ -31,8 +31,9 @@ def install(usr=None):
         __import__("shim." + name)
         sys.modules[name] = getattr(sys.modules["shim"], name)
     sys.modules["osTimer"] = sys.modules["osTimer"].osTimer
-    here = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
-    port.expose(here, LAZY)
+    f = globals().get("__file__")
+    if f:  # frozen into firmware, the lazy modules are frozen top-level ones
+        port.expose(f.rsplit("/", 1)[0] if "/" in f else ".", LAZY)
     from . import _config
 
     if _config.section("control"):
