@@ -4,6 +4,8 @@ import builtins
 
 
 def exec(filePath):
+    if not isinstance(filePath, str):
+        raise TypeError("filePath must be a str")
     if not filePath.startswith("/"):
         filePath = "/" + filePath
     try:
