@@ -85,25 +85,7 @@ class QuecPythonApp:
     # -- the transcript
     def expect(self, pattern, timeout=None):
         """Wait for a transcript line matching the regex; returns the match."""
-        rx = re.compile(pattern)
-        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AppError(f"no line matching {pattern!r} within the timeout\n{self._tail()}")
-            try:
-                line = self._lines.get(timeout=left)
-            except queue.Empty:
-                continue
-            if line is None:
-                self._open -= 1
-                if self._open == 0:
-                    raise AppError(f"the app ended before a line matching {pattern!r}\n{self._tail()}")
-                continue
-            self.transcript.append(line)
-            m = rx.search(line)
-            if m:
-                return m
+        return self.expect_all([pattern], timeout)[0]
 
     def expect_all(self, patterns, timeout=None):
         """Wait until every regex has matched a line, in any order (events
@@ -112,20 +94,8 @@ class QuecPythonApp:
         found = [None] * len(rxs)
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while None in found:
-            left = deadline - time.monotonic()
             waiting = [p for p, f in zip(patterns, found) if f is None]
-            if left <= 0:
-                raise AppError(f"no lines matching {waiting!r} within the timeout\n{self._tail()}")
-            try:
-                line = self._lines.get(timeout=left)
-            except queue.Empty:
-                continue
-            if line is None:
-                self._open -= 1
-                if self._open == 0:
-                    raise AppError(f"the app ended before lines matching {waiting!r}\n{self._tail()}")
-                continue
-            self.transcript.append(line)
+            line = self._next_line(deadline, waiting)
             for i, rx in enumerate(rxs):
                 if found[i] is None:
                     m = rx.search(line)
@@ -133,6 +103,24 @@ class QuecPythonApp:
                         found[i] = m
                         break
         return found
+
+    def _next_line(self, deadline, waiting):
+        what = f"a line matching {waiting[0]!r}" if len(waiting) == 1 else f"lines matching {waiting!r}"
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AppError(f"no {what} within the timeout\n{self._tail()}")
+            try:
+                line = self._lines.get(timeout=left)
+            except queue.Empty:
+                continue
+            if line is None:
+                self._open -= 1
+                if self._open == 0:
+                    raise AppError(f"the app ended before {what}\n{self._tail()}")
+                continue
+            self.transcript.append(line)
+            return line
 
     def _tail(self):
         return "transcript:\n" + "\n".join(self.transcript[-40:])

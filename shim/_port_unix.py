@@ -256,16 +256,9 @@ def uart_default(n):
 
 
 def tls(sock, server_hostname, cert, key, ca):
-    import ssl
-    from ._pem import der as _der
+    from ._tls import wrap
 
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.verify_mode = ssl.CERT_REQUIRED if ca else ssl.CERT_NONE
-    if ca:
-        ctx.load_verify_locations(cadata=_der(ca, "ca"))
-    if key:
-        ctx.load_cert_chain(_der(cert, "cert"), _der(key, "key"))
-    return ctx.wrap_socket(sock, server_hostname=server_hostname)
+    return wrap(sock, server_hostname, cert, key, ca)
 
 
 def gpio(n, direction, pull, level):

@@ -144,13 +144,18 @@ while True:
     assert "det 0 (1, 0)" in app.transcript
 
 
-def test_power_restart_boots_the_app_again(board):
-    r = board.run("""
+# Counts the board's power-ons in /usr, which a reboot keeps.
+BOOTS = """
 import ql_fs
 from misc import Power
 n = (ql_fs.read_json('/usr/boots.json') or 0) + 1
 ql_fs.touch('/usr/boots.json', n)
 print('boot', n, Power.powerOnReason())
+"""
+
+
+def test_power_restart_boots_the_app_again(board):
+    r = board.run(BOOTS + """
 if n == 1:
     Power.powerRestart()
     print('not reached')
@@ -176,13 +181,8 @@ print('not reached')
 
 
 def test_watchdog_reboots_an_app_that_stops_feeding_it(board):
-    r = board.run("""
-import ql_fs
+    r = board.run(BOOTS + """
 from machine import WDT
-from misc import Power
-n = (ql_fs.read_json('/usr/boots.json') or 0) + 1
-ql_fs.touch('/usr/boots.json', n)
-print('boot', n, Power.powerOnReason())
 if n == 1:
     wdt = WDT(1)
     print('fed', wdt.feed(), WDT() is wdt)
