@@ -7,7 +7,6 @@ import os as _os
 import socket as _s
 import sys
 import threading  # noqa: F401  bind threading to the real _thread before install
-import time as _time
 import _thread as thread
 
 name = "cpython"
@@ -151,55 +150,7 @@ def setsockopt_keepalive(sock, minutes):
         sock.setsockopt(_s.IPPROTO_TCP, _s.TCP_KEEPCNT, 3)
 
 
-class time:
-    """The MicroPython `time` API over CPython's clocks."""
-
-    _T0 = _time.monotonic_ns()
-    _MASK = 0x3FFFFFFF  # ticks wrap as on the module
-
-    sleep = staticmethod(_time.sleep)
-    time = staticmethod(lambda: int(_time.time()))
-    time_ns = staticmethod(_time.time_ns)
-
-    @staticmethod
-    def sleep_ms(ms):
-        _time.sleep(ms / 1000)
-
-    @staticmethod
-    def sleep_us(us):
-        _time.sleep(us / 1000000)
-
-    @classmethod
-    def ticks_ms(cls):
-        return ((_time.monotonic_ns() - cls._T0) // 1000000) & cls._MASK
-
-    @classmethod
-    def ticks_us(cls):
-        return ((_time.monotonic_ns() - cls._T0) // 1000) & cls._MASK
-
-    ticks_cpu = ticks_us
-
-    @classmethod
-    def ticks_diff(cls, ticks1, ticks2):
-        half = (cls._MASK + 1) // 2
-        return ((ticks1 - ticks2 + half) & cls._MASK) - half
-
-    @classmethod
-    def ticks_add(cls, t, delta):
-        return (t + delta) & cls._MASK
-
-    @staticmethod
-    def gmtime(secs=None):
-        t = _time.gmtime(secs)
-        return t[:6] + (t.tm_wday, t.tm_yday)
-
-    localtime = gmtime
-
-    @staticmethod
-    def mktime(t):
-        import calendar
-
-        return calendar.timegm(tuple(t[:6]) + (0, 0, 0))
+from ._port_cpython_io import time  # noqa: E402  MicroPython's time API over CPython's clocks
 
 
 # The app's /usr lives in a host folder; absolute /usr paths are translated so
@@ -383,70 +334,7 @@ def expose(path, names):
             del sys.modules[n]  # the host's own (CPython's queue): the app gets QuecPython's
 
 
-class _Waker:
-    def __init__(self):
-        import threading
-
-        self._e = threading.Event()
-
-    def wait(self, ms):
-        self._e.wait(ms / 1000)
-        self._e.clear()
-
-    def wake(self):
-        self._e.set()
-
-
-def waker():
-    return _Waker()
-
-
-class _Tty:
-    def __init__(self, path, baud):
-        import select
-        import termios
-        import tty
-
-        self._fd = _os.open(path, _os.O_RDWR | _os.O_NOCTTY | _os.O_NONBLOCK)
-        tty.setraw(self._fd)
-        speed = getattr(termios, "B%d" % baud, None)
-        if speed is not None:
-            a = termios.tcgetattr(self._fd)
-            a[4] = a[5] = speed
-            termios.tcsetattr(self._fd, termios.TCSANOW, a)
-        self._p = select.poll()
-        self._p.register(self._fd, select.POLLIN)
-
-    def read(self, n):
-        try:
-            return _os.read(self._fd, n)
-        except BlockingIOError:
-            return b""
-
-    def readable(self, ms):
-        for _, ev in self._p.poll(ms):
-            if ev & 0x18:
-                raise OSError(5)
-            return True
-        return False
-
-    def write(self, data):
-        import select
-
-        view, done = memoryview(data), 0
-        while done < len(view):
-            try:
-                done += _os.write(self._fd, view[done:])
-            except BlockingIOError:
-                select.select([], [self._fd], [], 1)
-        return done
-
-    def close(self):
-        _os.close(self._fd)
-
-
-def serial(path, baud):
-    return _Tty(path, baud)
+from ._port_cpython_io import waker, serial, tls  # noqa: E402,F401  timed waits, serial lines, TLS
 
 
 def power(how):
@@ -464,82 +352,6 @@ def boot_reason():
 
 def uart_default(n):
     return None  # the desktop has no serial lines but those the config names
-
-
-class _Tls:
-    """CPython's SSLSocket with MicroPython's stream methods."""
-
-    def __init__(self, s):
-        self._s = s
-
-    def _do(self, fn, *args):
-        import ssl
-
-        try:
-            return fn(*args)
-        except ssl.SSLError as e:
-            raise OSError(-(e.errno or 1), str(e)) from None
-        except OSError as e:
-            raise _translate(e) from None
-
-    def read(self, n=-1):
-        if n is None or n < 0:
-            out = b""
-            while True:
-                chunk = self._do(self._s.recv, 4096)
-                if not chunk:
-                    return out
-                out += chunk
-        return self._do(self._s.recv, n)
-
-    def readinto(self, buf, n=None):
-        return self._do(self._s.recv_into, buf, n or len(buf))
-
-    def readline(self):
-        out = b""
-        while not out.endswith(b"\n"):
-            c = self._do(self._s.recv, 1)
-            if not c:
-                break
-            out += c
-        return out
-
-    def write(self, data):
-        return self._do(self._s.send, _buf(data))
-
-    def setblocking(self, flag):
-        self._s.setblocking(flag)
-
-    def getpeercert(self, binary_form=True):
-        return self._s.getpeercert(True)
-
-    def close(self):
-        self._s.close()
-
-
-def tls(sock, server_hostname, cert, key, ca):
-    import ssl
-    import tempfile
-
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_REQUIRED if ca else ssl.CERT_NONE
-    if ca:
-        ctx.load_verify_locations(cadata=ca.decode())
-    if key:
-        with tempfile.NamedTemporaryFile() as c, tempfile.NamedTemporaryFile() as k:
-            c.write(cert)
-            c.flush()
-            k.write(key)
-            k.flush()
-            try:
-                ctx.load_cert_chain(c.name, k.name)
-            except ssl.SSLError:
-                raise ValueError("invalid cert") from None
-    try:
-        return _Tls(ctx.wrap_socket(sock._k, server_hostname=server_hostname))
-    except ssl.SSLError as e:
-        raise OSError(-(e.errno or 1), str(e)) from None
 
 
 def gpio(n, direction, pull, level):
