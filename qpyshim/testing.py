@@ -105,7 +105,7 @@ class QuecPythonApp:
         return found
 
     def _next_line(self, deadline, waiting):
-        what = f"a line matching {waiting[0]!r}" if len(waiting) == 1 else f"lines matching {waiting!r}"
+        what = f"line matching {waiting[0]!r}" if len(waiting) == 1 else f"lines matching {waiting!r}"
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -117,7 +117,7 @@ class QuecPythonApp:
             if line is None:
                 self._open -= 1
                 if self._open == 0:
-                    raise AppError(f"the app ended before {what}\n{self._tail()}")
+                    raise AppError(f"the app ended while waiting for a {what}\n{self._tail()}")
                 continue
             self.transcript.append(line)
             return line

@@ -1,14 +1,38 @@
 # The MQTT 3.1/3.1.1 wire protocol under QuecPython's umqtt: one connection,
-# QoS 0 and 1, packets read by wait_msg() in the caller's thread. Retries,
+# QoS 0 and 1. One thread at a time reads packets (wait_msg / check_msg);
+# every packet is written whole under one lock, so threads that publish
+# while another waits for messages never interleave their bytes. Retries,
 # keepalive and QuecPython's error reporting are umqtt.MQTTClient's.
+import _thread
 import ustruct
 import usocket
 
 import utime
 
+ACK_S = 5  # how long publish (QoS 1) and subscribe wait for their ack, as the module
+
 
 class MQTTException(Exception):
     pass
+
+
+def _b(s):
+    return s.encode() if isinstance(s, str) else bytes(s)
+
+
+def _str(s):
+    s = _b(s)
+    return ustruct.pack("!H", len(s)) + s
+
+
+def _len(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
 
 
 class BaseMqtt:
@@ -38,22 +62,25 @@ class BaseMqtt:
         self.lw_retain = False
         self.pid = 0
         self.pending = set()  # QoS 1 packet ids waiting for their PUBACK
+        self.acks = {}  # SUBSCRIBE packet id -> SUBACK return code
         self.ping_out = False  # a PINGREQ is waiting for its PINGRESP
         self.last_time = 0
         self.connSta = False
+        self.sendlock = _thread.allocate_lock()  # one packet on the wire at a time
+        self._rlock = _thread.allocate_lock()  # one reader at a time
+        self._alock = _thread.allocate_lock()  # pending, acks, pid
 
     def _next_pid(self):
-        self.pid = self.pid % 65535 + 1
-        return self.pid
+        with self._alock:
+            self.pid = self.pid % 65535 + 1
+            return self.pid
 
-    def _send_str(self, s):
-        if isinstance(s, str):
-            s = s.encode()
-        self.sock.write(ustruct.pack("!H", len(s)))
-        self.sock.write(s)
+    def _send(self, packet, sock=None):
+        with self.sendlock:
+            (sock or self.sock).write(packet)
 
-    def _read(self, n):
-        data = self.sock.read(n)
+    def _read(self, n, sock=None):
+        data = (sock or self.sock).read(n)
         if not data or len(data) < n:
             raise OSError(-1)  # the connection ended inside a packet
         return data
@@ -67,16 +94,6 @@ class BaseMqtt:
                 return n
             sh += 7
 
-    @staticmethod
-    def _len(n):
-        out = bytearray()
-        while True:
-            b = n & 0x7F
-            n >>= 7
-            out.append(b | (0x80 if n else 0))
-            if not n:
-                return out
-
     def set_callback(self, f):
         self.cb = f
 
@@ -85,42 +102,52 @@ class BaseMqtt:
         assert topic
         self.lw_topic, self.lw_msg, self.lw_qos, self.lw_retain = topic, msg, qos, retain
 
-    def connect(self, clean_session=True):
-        addr = usocket.getaddrinfo(self.server, self.port)[0][-1]
-        self.sock = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
-        self.sock.settimeout(20)
-        self.sock.connect(addr)
-        if self.ssl:
-            import ussl
-
-            params = dict(self.ssl_params)
-            params.setdefault("server_hostname", self.server)
-            self.sock = ussl.wrap_socket(self.sock, **params)
+    def _connect_packet(self, clean_session):
         name, level = (b"MQIsdp", 3) if self.version == 3 else (b"MQTT", 4)
-        flags = (clean_session << 1) | ((self.user is not None) << 7) | ((self.pswd is not None) << 6)
-        size = 2 + len(name) + 4 + 2 + len(self.client_id)
+        user = self.user is not None
+        pswd = user and self.pswd is not None  # MQTT 3.1.1: no password without a user name
+        flags = clean_session << 1 | user << 7 | pswd << 6
+        payload = _str(self.client_id)
         if self.lw_topic:
-            flags |= 0x4 | (self.lw_qos & 1) << 3 | (self.lw_qos & 2) << 3 | self.lw_retain << 5
-            size += 2 + len(self.lw_topic) + 2 + len(self.lw_msg)
-        for v in (self.user, self.pswd):
-            if v is not None:
-                size += 2 + len(v)
-        self.sock.write(b"\x10" + self._len(size))
-        self._send_str(name)
-        self.sock.write(ustruct.pack("!BBH", level, flags, self.keepalive))
-        self._send_str(self.client_id)
-        if self.lw_topic:
-            self._send_str(self.lw_topic)
-            self._send_str(self.lw_msg)
-        for v in (self.user, self.pswd):
-            if v is not None:
-                self._send_str(v)
-        resp = self._read(4)
-        assert resp[0] == 0x20 and resp[1] == 0x02
-        if resp[3] != 0:
-            raise MQTTException(resp[3])
-        if hasattr(self.sock, "settimeout"):
-            self.sock.settimeout(None)  # connected: wait_msg blocks; the pinger watches the link
+            flags |= 0x4 | (self.lw_qos & 3) << 3 | self.lw_retain << 5
+            payload += _str(self.lw_topic) + _str(self.lw_msg)
+        if user:
+            payload += _str(self.user)
+        if pswd:
+            payload += _str(self.pswd)
+        body = _str(name) + ustruct.pack("!BBH", level, flags, self.keepalive) + payload
+        return b"\x10" + _len(len(body)) + body
+
+    def connect(self, clean_session=True):
+        """Open a new connection; self.sock is replaced only once the broker
+        has accepted it, so no reader ever sees a half-open one."""
+        self.close()
+        addr = usocket.getaddrinfo(self.server, self.port)[0][-1]
+        sock = raw = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
+        try:
+            raw.settimeout(20)
+            raw.connect(addr)
+            if self.ssl:
+                import ussl
+
+                params = dict(self.ssl_params)
+                params.setdefault("server_hostname", self.server)
+                sock = ussl.wrap_socket(raw, **params)
+            self._send(self._connect_packet(clean_session), sock)
+            resp = self._read(4, sock)
+            assert resp[0] == 0x20 and resp[1] == 0x02
+            if resp[3] != 0:
+                raise MQTTException(resp[3])
+        except BaseException:
+            sock.close()
+            if sock is not raw:
+                raw.close()
+            raise
+        raw.settimeout(None)  # connected: wait_msg blocks; the keepalive watches the link
+        with self._alock:
+            self.pending.clear()
+            self.acks.clear()
+        self.sock = sock
         self.last_time = utime.time()
         self.ping_out = False
         self.connSta = True
@@ -129,74 +156,109 @@ class BaseMqtt:
     def disconnect(self):
         self.connSta = False
         try:
-            self.sock.write(b"\xe0\0")
+            self._send(b"\xe0\0")
         finally:
-            self.sock.close()
+            self.close()
 
     def close(self):
         if self.sock is not None:
             self.sock.close()
 
     def ping(self):
-        self.sock.write(b"\xc0\0")
+        self._send(b"\xc0\0")
         self.last_time = utime.time()
         self.ping_out = True
 
     def publish(self, topic, msg, retain=False, qos=0):
         if qos == 2:
             raise AssertionError("QOS2 Not Support")
-        if isinstance(msg, str):
-            msg = msg.encode()
-        size = 2 + len(topic) + len(msg) + (2 if qos else 0)
-        self.sock.write(bytes([0x30 | qos << 1 | retain]) + self._len(size))
-        self._send_str(topic)
+        msg = _b(msg)
         pid = 0
+        body = _str(topic)
         if qos:
             pid = self._next_pid()
-            self.pending.add(pid)
-            self.sock.write(ustruct.pack("!H", pid))
-        self.sock.write(msg)
+            with self._alock:
+                self.pending.add(pid)
+            body += ustruct.pack("!H", pid)
+        body += msg
+        self._send(bytes([0x30 | qos << 1 | retain]) + _len(len(body)) + body)
         return pid
 
     def subscribe(self, topic, qos=0):
         assert self.cb is not None, "Subscribe callback is not set"
         pid = self._next_pid()
-        t = topic.encode() if isinstance(topic, str) else topic
-        self.sock.write(b"\x82" + self._len(2 + 2 + len(t) + 1) + ustruct.pack("!H", pid))
-        self._send_str(t)
-        self.sock.write(bytes([qos]))
-        while True:
-            op = BaseMqtt.wait_msg(self)
-            if op == 0x90:
-                resp = self._read(4)
-                if resp[1:3] != ustruct.pack("!H", pid):
-                    continue
-                if resp[3] == 0x80:
-                    raise MQTTException(0x80)
-                return
+        body = ustruct.pack("!H", pid) + _str(topic) + bytes([qos])
+        self._send(b"\x82" + _len(len(body)) + body)
+        code = self._await(lambda: self.acks.pop(pid, None))
+        if code == 0x80:
+            raise MQTTException(0x80)
 
-    def wait_msg(self):
-        """Read one packet: a PUBLISH goes to the callback as (topic, msg)
-        bytes; returns None, or the type byte of other packets."""
+    def _await(self, took):
+        """Wait up to ACK_S for took() (called under _alock) to give a value:
+        reading packets ourselves when no other thread is, else letting the
+        thread that reads deliver it."""
+        end = utime.ticks_add(utime.ticks_ms(), ACK_S * 1000)
+        while True:
+            with self._alock:
+                v = took()
+            if v is not None:
+                return v
+            left = utime.ticks_diff(end, utime.ticks_ms())
+            if left <= 0:
+                return None
+            if self._rlock.acquire(0):
+                try:
+                    self._packet(min(left, 200))
+                except OSError as e:
+                    if e.args[0] not in (11, 110):
+                        raise
+                    if e.args[0] == 11:
+                        utime.sleep_ms(20)  # a TLS socket polled: nothing yet
+                finally:
+                    self._rlock.release()
+            else:
+                utime.sleep_ms(20)  # the reading thread hands it over
+
+    def _packet(self, timeout_ms=None):
+        """Read one whole packet (the caller holds _rlock). timeout_ms: None
+        blocks, 0 polls (OSError 11 when nothing waits)."""
         sock = self.sock
-        # recv on a plain socket, as the module's client: at the end of the
-        # stream it gives b'' once, then raises (and so reconnects)
-        res = sock.recv(1) if hasattr(sock, "recv") else sock.read(1)
-        sock.setblocking(True)
+        plain = hasattr(sock, "recv")
+        if timeout_ms == 0 or (timeout_ms is not None and not plain):
+            sock.setblocking(False)  # TLS has no timeout: it is polled
+        elif timeout_ms is not None:
+            sock.settimeout(timeout_ms / 1000)
+        try:
+            # recv on a plain socket, as the module's client: at the end of
+            # the stream it gives b'' once, then raises (and so reconnects)
+            res = sock.recv(1) if plain else sock.read(1)
+        finally:
+            if timeout_ms is not None:
+                sock.setblocking(True)
+        if res is None:
+            raise OSError(11)  # a TLS socket with nothing to read
         if not res:
+            if not plain:
+                raise OSError(107)  # TLS: the end of the stream
             return None
         op = res[0]
+        size = self._recv_len()
+        if op & 0xF0 == 0x30:
+            return self._publish_in(op, size)
+        body = self._read(size) if size else b""
         if op == 0xD0:  # PINGRESP
-            self._read(1)
             self.ping_out = False
             return b"\xd0"
-        if op == 0x40:  # PUBACK
-            self._read(1)
-            self.pending.discard(ustruct.unpack("!H", self._read(2))[0])
+        if op == 0x40 and size == 2:  # PUBACK
+            with self._alock:
+                self.pending.discard(ustruct.unpack("!H", body)[0])
             return None
-        if op & 0xF0 != 0x30:
-            return op
-        size = self._recv_len()
+        if op == 0x90 and size >= 3:  # SUBACK
+            with self._alock:
+                self.acks[ustruct.unpack("!H", body[:2])[0]] = body[2]
+        return op
+
+    def _publish_in(self, op, size):
         tlen = ustruct.unpack("!H", self._read(2))[0]
         topic = self._read(tlen)
         size -= tlen + 2
@@ -206,29 +268,38 @@ class BaseMqtt:
             size -= 2
         msg = self._read(size) if size else b""
         if op & 6 == 2:
-            self.sock.write(b"\x40\x02" + ustruct.pack("!H", pid))
+            self._send(b"\x40\x02" + ustruct.pack("!H", pid))
         elif op & 6 == 4:
             raise AssertionError("QOS2 Not Support")
         if self.cb is not None:
             self.cb(topic, msg)
         return None
 
+    def wait_msg(self):
+        """Read one packet: a PUBLISH goes to the callback as (topic, msg)
+        bytes; returns None, or the type byte of other packets."""
+        with self._rlock:
+            return self._packet()
+
     def check_msg(self):
-        self.sock.setblocking(False)
+        """wait_msg() if a packet is waiting, else None at once."""
+        if not self._rlock.acquire(0):
+            return None  # another thread is reading: it delivers
         try:
-            return BaseMqtt.wait_msg(self)
+            return self._packet(0)
         except OSError as e:
             if e.args and e.args[0] in (11, 110):
-                self.sock.setblocking(True)
                 return None  # nothing waiting
             raise
+        finally:
+            self._rlock.release()
 
     def get_mqttsta(self):
         try:
             # a TLS socket answers for the usocket under it
             st = getattr(self.sock, "_sock", None) or self.sock
             st = st.getsocketsta()
-        except Exception:  # noqa: BLE001  closed, or a TLS socket without it
+        except Exception:  # noqa: BLE001  closed, or no socket yet
             return -1
         if st in (0, 2, 3):
             return 1

@@ -35,11 +35,9 @@ class MQTTClient(BaseMqtt):
         self.topic_list = []
         self.qos = 0
         self.error_callback = None
-        self.timerFlag = True  # False once disconnect(): threads and loops end
+        self.timerFlag = True  # False after disconnect(): the keepalive and the read loops end
         self.looptask_id = None
         self.mqttlock = _thread.allocate_lock()  # held while reconnecting
-        self.sendlock = _thread.allocate_lock()
-        self._waiting = False  # a thread is in wait_msg(): it will read our PUBACKs
 
     def set_callback(self, callback):
         self.cb = callback
@@ -60,6 +58,7 @@ class MQTTClient(BaseMqtt):
             if c in _MSG:
                 raise ValueError("MQTT Connect Error='%s' %s" % (c, _MSG[c]))
             raise ValueError("MQTT Connect error='%s' FAIL" % c)
+        self.timerFlag = True  # connect() after disconnect() starts over
         self.pingnum = self.pingmaxnum
         if self.keepalive > 0 and self.looptask_id is None:
             self.looptask_id = _thread.start_new_thread(self._loop_forever, ())
@@ -80,13 +79,12 @@ class MQTTClient(BaseMqtt):
                         if not self.reconn:
                             self._tell("Send ping timeout.")
                             break
-                        if hasattr(self.sock, "settimeout"):
-                            self.sock.settimeout(3)  # the app's next read times out and reconnects
+                        raw = getattr(self.sock, "_sock", None) or self.sock
+                        raw.settimeout(3)  # the app's blocked read times out and reconnects
                         continue
                     self.pingnum -= 1
                 try:
-                    with self.sendlock:
-                        self.ping()
+                    self.ping()
                 except Exception as e:  # noqa: BLE001
                     if not self.reconn:
                         self._tell(str(e))
@@ -103,14 +101,13 @@ class MQTTClient(BaseMqtt):
             self._tell("reconnect_start")
             i = 0
             while self.timerFlag:
-                self.close()
+                self._abort()
                 self._wait_network()
                 try:
-                    super().connect(self.clean_session)
+                    BaseMqtt.connect(self, self.clean_session)
                     self.pingnum = self.pingmaxnum
-                    self.ping_out = False
                     for t in self.topic_list:
-                        super().subscribe(t, self.qos)
+                        BaseMqtt.subscribe(self, t, self.qos)
                     break
                 except Exception:  # noqa: BLE001  any failure: wait longer, try again
                     i += 1
@@ -119,6 +116,13 @@ class MQTTClient(BaseMqtt):
             self.mqttlock.release()
         if self.timerFlag:
             self._tell("reconnect_success")
+
+    def _abort(self):
+        # The old connection is dead: reset it so a thread still blocked
+        # reading it wakes (closing alone would not wake it on the desktop).
+        raw = getattr(self.sock, "_sock", None) or self.sock
+        if raw is not None and hasattr(raw, "_abort"):
+            raw._abort()
 
     @staticmethod
     def _wait_network():
@@ -129,34 +133,26 @@ class MQTTClient(BaseMqtt):
             utime.sleep(5)
 
     def publish(self, topic, msg, retain=False, qos=0):
+        pid = 0
         try:
-            with self.sendlock:
-                pid = super().publish(topic, msg, retain, qos)
+            pid = super().publish(topic, msg, retain, qos)
             if qos == 1:
-                return self._await_puback(pid)
+                return self._await(lambda: None if pid in self.pending else True) is True
             return True
         except Exception as e:  # noqa: BLE001  the module's publish never raises
             if self.DEBUG:
                 print("publish failed:", e)
             return False
-
-    def _await_puback(self, pid):
-        end = utime.ticks_add(utime.ticks_ms(), 5000)
-        while pid in self.pending and utime.ticks_diff(end, utime.ticks_ms()) > 0:
-            if self.mqttlock.locked() or self._waiting:
-                utime.sleep_ms(50)  # the app's wait_msg() thread reads the PUBACK
-            elif self.check_msg() is None:
-                utime.sleep_ms(10)
-        ok = pid not in self.pending
-        self.pending.discard(pid)
-        return ok
+        finally:
+            if pid:
+                with self._alock:
+                    self.pending.discard(pid)  # acked, or given up on
 
     def subscribe(self, topic, qos=0):
         if topic not in self.topic_list:
             self.topic_list.append(topic)
         self.qos = qos
-        with self.sendlock:
-            super().subscribe(topic, qos)
+        super().subscribe(topic, qos)
 
     def wait_msg(self):
         return self._retrying(BaseMqtt.wait_msg)
@@ -167,21 +163,21 @@ class MQTTClient(BaseMqtt):
     def _retrying(self, read):
         while self.timerFlag:
             try:
-                self._waiting = True
                 return read(self)
             except Exception:  # noqa: BLE001
-                if not self.reconn or not self.timerFlag:
+                if not self.timerFlag:
+                    return None  # disconnect() under a blocked read: the loop ends quietly
+                if not self.reconn:
                     raise
                 utime.sleep(1)
                 self.base_reconnect()
-            finally:
-                self._waiting = False
+                with self.mqttlock:
+                    pass  # another thread's reconnect: read again once it is done
         return None
 
     def disconnect(self):
         self.timerFlag = False
         try:
-            with self.sendlock:
-                super().disconnect()
+            super().disconnect()
         except OSError:
             pass

@@ -29,12 +29,20 @@ def _mosquitto():
 
 
 class Broker:
-    def __init__(self, tmp_path, port=None):
+    def __init__(self, tmp_path, port=None, tls=None):
+        """tls: (cert, key) files: the listener speaks MQTT over TLS only,
+        and a plain listener on another port takes the test's own clients."""
         self.exe = _mosquitto()
         self.port = port or free_port()
+        self.plain = free_port() if tls else self.port
         self.conf = tmp_path / f"mosquitto-{self.port}.conf"
-        self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
-                             "log_dest stderr\nlog_type all\n")
+        text = f"per_listener_settings false\nallow_anonymous true\nlog_dest stderr\nlog_type all\n"
+        if os.geteuid() == 0:
+            text += "user root\n"  # as root it would drop to `mosquitto`, who can't read the test's files
+        text += f"listener {self.port} 127.0.0.1\n"
+        if tls:
+            text += f"certfile {tls[0]}\nkeyfile {tls[1]}\nlistener {self.plain} 127.0.0.1\n"
+        self.conf.write_text(text)
         self.start()
 
     def start(self):
@@ -57,7 +65,7 @@ class Broker:
     def publish(self, topic, payload, qos=0):
         import paho.mqtt.publish as pub
 
-        pub.single(topic, payload, qos=qos, hostname="127.0.0.1", port=self.port)
+        pub.single(topic, payload, qos=qos, hostname="127.0.0.1", port=self.plain)
 
     def subscriber(self, topic):
         """A paho client subscribed to topic; .messages is a queue of (topic, payload)."""
@@ -71,7 +79,7 @@ class Broker:
         c.on_connect = lambda cl, u, f, rc, p: cl.subscribe(topic, qos=1)
         c.on_subscribe = lambda cl, u, mid, rc, p: ready.set()
         c.on_message = lambda cl, u, m: msgs.put((m.topic, m.payload))
-        c.connect("127.0.0.1", self.port)
+        c.connect("127.0.0.1", self.plain)
         c.loop_start()
         assert ready.wait(10), "paho did not subscribe"
         c.messages = msgs

@@ -109,3 +109,82 @@ for _ in range(200):
     app.expect(r"^ready$")
     broker.publish("qpy/cm", "polled")
     app.expect(r"^msg b'polled'$")
+
+
+@pytest.mark.parametrize("runtime", ["micropython", "cpython"])
+def test_threads_share_one_client(quecpython, broker, runtime):
+    """One thread waits for messages while others publish QoS 1 and subscribe:
+    every PUBACK and SUBACK reaches the thread that waits for it, no packet is
+    torn, nothing reconnects."""
+    app = quecpython(None, runtime=runtime, files={"main.py": f"""
+from umqtt import MQTTClient
+import _thread, utime
+got = []
+c = MQTTClient('设备-{runtime}', '127.0.0.1', {broker.port})
+c.set_callback(lambda t, m: got.append((t, m)))
+c.error_register_cb(lambda e: print('event', e))
+c.connect()
+c.subscribe('qpy/温度/0')
+
+def reader():
+    while c.timerFlag:
+        c.wait_msg()
+_thread.start_new_thread(reader, ())
+done = []
+lock = _thread.allocate_lock()
+
+def worker(n):
+    ok = 0
+    for i in range(20):
+        ok += c.publish('qpy/温度/0', 'w%d-%d' % (n, i), qos=1)
+    c.subscribe('qpy/温度/%d' % (n + 1), 1)
+    ok += c.publish('qpy/温度/%d' % (n + 1), 'after-sub', qos=1)
+    with lock:
+        done.append(ok)
+
+for n in range(3):
+    _thread.start_new_thread(worker, (n,))
+while len(done) < 3:
+    utime.sleep_ms(20)
+print('acks', sorted(done))
+while len(got) < 63:
+    utime.sleep_ms(20)
+print('got', len(got), len(set(got)))
+c.disconnect()
+"""})
+    app.expect(r"^acks \[21, 21, 21\]$")
+    app.expect(r"^got 63 63$")
+    assert app.wait(20) == 0
+    assert not [l for l in app.transcript if l.startswith("event")]
+
+
+def test_mqtt_over_tls(quecpython, tmp_path):
+    from netservers import make_cert
+
+    crt, key = make_cert(tmp_path)
+    broker = Broker(tmp_path, tls=(crt, key))
+    try:
+        app = quecpython(None, files={"main.py": f"""
+from umqtt import MQTTClient
+c = MQTTClient('tls1', 'localhost', {broker.port}, ssl=True, ssl_params={{'ca': {crt.read_text()!r}}})
+c.set_callback(lambda t, m: print('msg', m))
+c.error_register_cb(lambda e: print('event', e))
+print('connect', c.connect(), c.get_mqttsta())
+c.subscribe('qpy/tls', 1)
+print('pub', c.publish('qpy/tls', 'secret', qos=1))
+print('ready')
+while c.timerFlag:
+    c.wait_msg()
+"""}, net={"hosts": {"localhost": "127.0.0.1"}})
+        app.expect(r"^connect 0 0$")
+        # publish reads packets while it waits for its PUBACK: the message may come first
+        app.expect_all([r"^pub True$", r"^msg b'secret'$"])
+        app.expect(r"^ready$")
+        broker.stop()
+        broker.start()
+        app.expect(r"^event reconnect_start$", timeout=30)
+        app.expect(r"^event reconnect_success$", timeout=30)
+        broker.publish("qpy/tls", "again", qos=1)
+        app.expect(r"^msg b'again'$")
+    finally:
+        broker.stop()
