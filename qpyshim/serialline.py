@@ -6,6 +6,7 @@ host reads and writes the near end. A test drives it directly; `qpyshim run
 import os
 import pty
 import select
+import termios
 import threading
 import time
 import tty
@@ -25,12 +26,23 @@ class PtyLine:
     def fileno(self):
         return self._master
 
-    def write(self, data):
+    def settings(self):
+        """The line's termios attributes as the board set them (framing,
+        speed): [iflag, oflag, cflag, lflag, ispeed, ospeed, cc]."""
+        return termios.tcgetattr(self._slave)
+
+    def write(self, data, timeout=10.0):
+        """Write all of data; TimeoutError when the board has not taken it
+        within timeout (its side is not reading and the pty is full)."""
         if isinstance(data, str):
             data = data.encode()
         view = memoryview(data)
+        deadline = time.monotonic() + timeout
         while view:
-            select.select([], [self._master], [], 5)
+            _, w, _ = select.select([], [self._master], [], max(0, deadline - time.monotonic()))
+            if not w:
+                raise TimeoutError(f"the board took {len(data) - len(view)} of {len(data)} bytes "
+                                   f"within {timeout} s")
             n = os.write(self._master, view)
             view = view[n:]
 

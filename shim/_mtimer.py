@@ -54,7 +54,9 @@ class WDT:
 
     def __new__(cls, period=None):
         if cls._one is None:
-            cls._one = object.__new__(cls)
+            one = object.__new__(cls)
+            one._ms = None  # every attribute before another thread can see the object
+            cls._one = one
         return cls._one
 
     def __init__(self, period=None):
@@ -63,6 +65,8 @@ class WDT:
                 raise ValueError("period should be a time in seconds >= 1")
             self._ms = period * 1000
             self.feed()
+        elif self._ms is None:
+            raise ValueError("WDT needs a period (seconds) the first time")
 
     def _bite(self, _):
         _p.stderr.write("qpyshim: watchdog not fed for %d s: rebooting\n" % (self._ms // 1000))

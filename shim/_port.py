@@ -31,9 +31,11 @@
 #   stderr                the stream for diagnostics
 #   expose(dir, names)    make the modules `names` in `dir` importable by name
 #   waker()               an object with wait(ms) that wake() ends early
-#   serial(path, baud)    a serial line (pty or device on the desktop, a UART
-#                         number on a board): read(n) without blocking (b''
-#                         when nothing is waiting), readable(ms), write(b), close()
+#   serial(path, baud, bits, parity, stop, flow)
+#                         a serial line (pty or device on the desktop, a UART
+#                         number on a board) with QuecPython's framing numbers:
+#                         read(n) without blocking (b'' when nothing is
+#                         waiting), readable(ms), write(b), close()
 #   gpio(n, dir, pull, level)  the board's own pin n, or None where the GPIO
 #                         bank is simulated; GPIO_EDGES its IRQ triggers
 #   uart_default(n)       the line UART n uses when the config names none

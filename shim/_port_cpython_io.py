@@ -78,18 +78,21 @@ def waker():
 
 
 class _Tty:
-    def __init__(self, path, baud):
+    def __init__(self, path, baud, bits, parity, stop, flow):
         import select
         import termios
         import tty
 
+        from ._termios import cflag
+
         self._fd = _os.open(path, _os.O_RDWR | _os.O_NOCTTY | _os.O_NONBLOCK)
         tty.setraw(self._fd)
+        a = termios.tcgetattr(self._fd)
+        a[2] = cflag(a[2], bits, parity, stop, flow)
         speed = getattr(termios, "B%d" % baud, None)
         if speed is not None:
-            a = termios.tcgetattr(self._fd)
             a[4] = a[5] = speed
-            termios.tcsetattr(self._fd, termios.TCSANOW, a)
+        termios.tcsetattr(self._fd, termios.TCSANOW, a)
         self._p = select.poll()
         self._p.register(self._fd, select.POLLIN)
 
@@ -121,8 +124,8 @@ class _Tty:
         _os.close(self._fd)
 
 
-def serial(path, baud):
-    return _Tty(path, baud)
+def serial(path, baud, bits=8, parity=0, stop=1, flow=0):
+    return _Tty(path, baud, bits, parity, stop, flow)
 
 
 class _Tls:

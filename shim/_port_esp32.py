@@ -149,10 +149,14 @@ def waker():
 
 class _Uart:
     # The board's own UART, read without waiting.
-    def __init__(self, n, baud):
+    def __init__(self, n, baud, bits, parity, stop, flow):
         import select
 
-        self._u = machine.UART(int(n), baudrate=baud, timeout=0)
+        U = machine.UART
+        # QuecPython parity 0 none, 1 even, 2 odd -> the board's None, 0, 1;
+        # the 4 KiB hardware buffer is what the module's driver keeps.
+        self._u = U(int(n), baudrate=baud, bits=bits, parity=(None, 0, 1)[parity], stop=stop,
+                    flow=(U.RTS | U.CTS) if flow else 0, rxbuf=4096, timeout=0)
         self._p = select.poll()
         self._p.register(self._u, select.POLLIN)
 
@@ -169,8 +173,10 @@ class _Uart:
         self._u.deinit()
 
 
-def serial(path, baud):
-    return _Uart(path, baud)
+def serial(path, baud, bits=8, parity=0, stop=1, flow=0):
+    if parity > 2:
+        raise OSError(22)  # mark/space parity: the ESP32's UART has none
+    return _Uart(path, baud, bits, parity, stop, flow)
 
 
 def power(how):

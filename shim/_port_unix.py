@@ -174,13 +174,19 @@ class _Waker:
         self._addr = b"\x01\x00\x00qpyshim-%d-%d" % (time.ticks_us(), id(self))
         self._r = _s.socket(1, 2)  # AF_UNIX, SOCK_DGRAM
         self._r.bind(self._addr)
+        self._r.setblocking(False)  # read only after poll, and then drained
         self._w = _s.socket(1, 2)
+        self._w.setblocking(False)  # a full queue already holds a wake-up
         self._p = select.poll()
         self._p.register(self._r, select.POLLIN)
 
     def wait(self, ms):
         if self._p.poll(ms):
-            self._r.recv(64)
+            try:
+                while True:
+                    self._r.recv(64)  # every queued wake-up: one look at the timers serves them all
+            except OSError:
+                pass
 
     def wake(self):
         try:
@@ -196,9 +202,11 @@ def waker():
 class _Tty:
     # A pty or serial device in raw mode with VMIN = VTIME = 0: a read returns
     # what is waiting, b'' when nothing is, so no read ever blocks.
-    def __init__(self, path, baud):
+    def __init__(self, path, baud, bits, parity, stop, flow):
         import select
         import termios
+
+        from ._termios import cflag
 
         f = open(path, "r+b")
         fd = f.fileno()
@@ -206,6 +214,7 @@ class _Tty:
         a = termios.tcgetattr(fd)
         a[6][6] = 0  # VMIN
         a[6][5] = 0  # VTIME
+        a[2] = cflag(a[2], bits, parity, stop, flow)
         speed = getattr(termios, "B%d" % baud, None)
         if speed is not None:
             a[4] = a[5] = speed
@@ -231,8 +240,8 @@ class _Tty:
         self._f.close()
 
 
-def serial(path, baud):
-    return _Tty(path, baud)
+def serial(path, baud, bits=8, parity=0, stop=1, flow=0):
+    return _Tty(path, baud, bits, parity, stop, flow)
 
 
 _POWER = {"restart": "USR1", "watchdog": "ALRM", "off": "USR2"}

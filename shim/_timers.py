@@ -76,18 +76,24 @@ def _due():
 
 
 def _loop():
+    global _running
+    ended = False  # _due() found nothing armed and cleared _running itself
     try:
         while True:
             due, wait = _due()
             if due is None:
+                ended = True
                 return
             for e in due:
                 try:
                     e[2](e[3])
-                except Exception as ex:  # noqa: BLE001  one bad callback must not stop the others
+                except BaseException as ex:  # noqa: B036  even sys.exit() in one must not stop the others
                     _p.stderr.write("qpyshim: timer callback %r failed\n" % (e[2],))
                     _p.print_exception(ex)
             if not due:
                 _waker.wait(wait)
     finally:
+        if not ended:
+            with _lock:
+                _running = False  # the next arm() starts a new loop
         _thread.hold(-1)

@@ -20,7 +20,7 @@ def _check(name, v, ok):
         raise ValueError("invalid %s: %r" % (name, v))
 
 
-def _line(n, baud):
+def _line(n, frame):
     where = _config.section("uart").get(str(n))
     if where is None:
         where = _p.uart_default(n)
@@ -28,7 +28,7 @@ def _line(n, baud):
         raise ValueError("UART%d init fail: the board config maps no serial line to it "
                          "(uart section, e.g. {\"uart\": {\"%d\": \"/dev/ttyUSB0\"}})" % (n, n))
     try:
-        return _p.serial(where, baud)
+        return _p.serial(where, *frame)
     except OSError as e:
         raise ValueError("UART%d init fail: %s: %s" % (n, where, e))
 
@@ -55,21 +55,30 @@ class UART:
         self._held = False
         self._wlock = _p.thread.allocate_lock()
         self._rs485 = None
+        self._room = _p.thread.allocate_lock()  # held by the reader while the buffer is full
+        self._alive = _p.thread.allocate_lock()  # held by the reader until it has let go of the line
+        self._tid = None
         with _reg:
             old = _open.get(UARTn)
-            if old is not None:
-                old.close()  # a second UART(n) re-initialises the port
-            self._line = _line(UARTn, baudrate)
-            self._on = True
+        if old is not None:
+            old.close()  # a second UART(n) re-initialises the port
+        self._line = _line(UARTn, (baudrate, databits, parity, stopbits, flowctl))
+        self._on = True
+        self._alive.acquire()
+        with _reg:
             _open[UARTn] = self
-        _p.thread.start_new_thread(self._reader, ())
+        self._tid = _p.thread.start_new_thread(self._reader, ())
 
     def _reader(self):
         line = self._line
+        self._tid = _p.thread.get_ident()
         try:
             while self._on:
                 if len(self._buf) >= RXMAX:
-                    _p.time.sleep_ms(10)  # full: the line holds the rest until the app reads
+                    # Full: the line holds the rest until read() (or close())
+                    # releases _room; a release that came early makes this
+                    # acquire return at once and the loop look again.
+                    self._room.acquire()
                     continue
                 if not line.readable(200):
                     continue
@@ -93,6 +102,7 @@ class UART:
                 line.close()
             except OSError:
                 pass
+            self._alive.release()
 
     def any(self):
         with self._lock:
@@ -106,6 +116,8 @@ class UART:
             else:
                 data = bytes(self._buf[:nbytes])
                 self._buf = self._buf[nbytes:]
+            if data and self._room.locked():
+                self._room.release()  # the reader may take more from the line
         return data
 
     def write(self, data):
@@ -139,8 +151,16 @@ class UART:
         return 0
 
     def close(self):
-        self._on = False  # the reader closes the line at its next look
+        if not self._on:
+            return 0
+        self._on = False  # the reader closes the line at its next look (200 ms at most)
         self._hold(False)
+        with self._lock:
+            if self._room.locked():
+                self._room.release()
+        if self._tid != _p.thread.get_ident():  # not from our own callback
+            self._alive.acquire()  # the line is let go before the port can be opened again
+            self._alive.release()
         with _reg:
             if _open.get(self._n) is self:
                 del _open[self._n]

@@ -142,3 +142,59 @@ print('badset', err(rtc.datetime, (2024, 1, 1))[0])
     assert r.value("set") == 0
     assert r.value("get") == "(2024, 2, 29, 4) 0"  # 2024-02-29 was a Thursday (0 = Sunday)
     assert r.value("badset") == "ValueError"
+
+
+def test_uart_framing_and_reopening(quecpython):
+    import termios
+
+    app = quecpython(None, uarts=[2], files={"main.py": """
+from machine import UART
+u = UART(UART.UART2, 9600, 7, 1, 2, 1)
+print('first')
+while u.any() < 3:
+    pass
+print('old', u.read())
+u2 = UART(UART.UART2, 115200, 8, 0, 1, 0)   # the port again, other settings: u is closed
+print('second')
+import utime
+while u2.any() < 5:
+    utime.sleep_ms(5)
+print('new', u2.read(), u.any())
+"""})
+    line = app.uart(2)
+    app.expect(r"^first$")
+    a = line.settings()
+    # Linux keeps a pty at 8 bits, no parity (pty_set_termios); stop bits,
+    # flow control and speed stick. test_uart_framing_bits checks the rest.
+    assert a[2] & termios.CSTOPB and a[2] & termios.CRTSCTS
+    assert a[4] == termios.B9600
+    line.write(b"abc")
+    app.expect(r"^old b'abc'$")
+    app.expect(r"^second$")
+    a = line.settings()
+    assert a[2] & termios.CSIZE == termios.CS8 and not a[2] & (termios.PARENB | termios.CSTOPB | termios.CRTSCTS)
+    assert a[4] == termios.B115200
+    line.write(b"fresh")  # all of it reaches the new port, none the closed one
+    app.expect(r"^new b'fresh' 0$")
+    assert app.wait(20) == 0
+
+
+@pytest.mark.parametrize("bits,parity,stop,flow", [(8, 0, 1, 0), (7, 1, 2, 1), (5, 2, 1, 0), (6, 3, 2, 0), (8, 4, 1, 1)])
+def test_uart_framing_bits(bits, parity, stop, flow):
+    """QuecPython's framing numbers as the host's termios flags, for a real
+    serial device behind UART(n)."""
+    import sys
+    import termios
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT))
+    from shim._termios import cflag
+
+    size = {5: termios.CS5, 6: termios.CS6, 7: termios.CS7, 8: termios.CS8}[bits]
+    cmspar = getattr(termios, "CMSPAR", 0o10000000000)
+    par = [0, termios.PARENB, termios.PARENB | termios.PARODD, termios.PARENB | cmspar | termios.PARODD,
+           termios.PARENB | cmspar][parity]
+    want = size | par | (termios.CSTOPB if stop == 2 else 0) | (termios.CRTSCTS if flow else 0)
+    start = termios.CREAD | termios.CS8 | termios.PARENB | termios.CSTOPB | termios.CRTSCTS
+    assert cflag(start, bits, parity, stop, flow) == termios.CREAD | want

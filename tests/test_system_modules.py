@@ -196,3 +196,40 @@ print('badzone', ntptime.settime(13))
     assert r.value("rtc") == (2024, 1, 2)
     assert r.value("badzone") == -1
     assert ntp.asked == 2
+
+
+def test_timers_survive_bad_callbacks_and_many_wakeups(board):
+    r = board.run("""
+import osTimer, queue, usys
+from machine import WDT
+q = queue.Queue()
+bad = osTimer()
+bad.start(5, 0, lambda a: usys.exit(3))      # even sys.exit() in a callback
+boom = osTimer()
+boom.start(5, 0, lambda a: 1 / 0)
+good = osTimer()
+good.start(30, 0, lambda a: q.put('still ticking'))
+print('after', q.get())
+w = WDT(30)
+for _ in range(200):        # far more wake-ups than the timer thread's queue holds
+    w.feed()
+t = osTimer()
+t.start(10, 0, lambda a: q.put('fed and alive'))
+print('fed', q.get())
+w.stop()
+print('again', type(WDT()).__name__)  # the one watchdog, its period kept
+""")
+    assert r.code == 0, r
+    assert r.value("after") == "still ticking"
+    assert r.value("fed") == "fed and alive"
+    assert r.value("again") == "WDT"
+    assert "ZeroDivisionError" in r.err
+
+
+def test_watchdog_needs_a_period_first(board):
+    r = board.run("""
+from machine import WDT
+print('noperiod', err(WDT))
+""")
+    assert r.code == 0, r
+    assert r.value("noperiod")[:2] == ("ValueError", "WDT needs a period (seconds) the first time")
