@@ -129,7 +129,9 @@ def serial(path, baud, bits=8, parity=0, stop=1, flow=0):
 
 
 class _Tls:
-    """CPython's SSLSocket with MicroPython's stream methods."""
+    """CPython's SSLSocket with MicroPython's stream methods: read(n) waits
+    for n bytes (or the end), a non-blocking read with nothing waiting
+    returns None, write sends everything."""
 
     def __init__(self, s):
         self._s = s
@@ -139,23 +141,30 @@ class _Tls:
 
         try:
             return fn(*args)
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return None  # non-blocking, nothing yet
         except ssl.SSLError as e:
             raise OSError(-(e.errno or 1), str(e)) from None
         except OSError as e:
             raise _translate(e) from None
 
     def read(self, n=-1):
-        if n is None or n < 0:
-            out = b""
-            while True:
-                chunk = self._do(self._s.recv, 4096)
-                if not chunk:
-                    return out
-                out += chunk
-        return self._do(self._s.recv, n)
+        out = b""
+        while n is None or n < 0 or len(out) < n:
+            chunk = self._do(self._s.recv, 4096 if n is None or n < 0 else n - len(out))
+            if chunk is None:
+                return out or None
+            if not chunk:
+                break
+            out += chunk
+        return out
 
     def readinto(self, buf, n=None):
-        return self._do(self._s.recv_into, buf, n or len(buf))
+        data = self.read(n or len(buf))
+        if data is None:
+            return None
+        buf[:len(data)] = data
+        return len(data)
 
     def readline(self):
         out = b""
@@ -167,7 +176,9 @@ class _Tls:
         return out
 
     def write(self, data):
-        return self._do(self._s.send, _buf(data))
+        data = _buf(data)
+        self._do(self._s.sendall, data)
+        return len(data)
 
     def setblocking(self, flag):
         self._s.setblocking(flag)
@@ -187,7 +198,8 @@ def tls(sock, server_hostname, cert, key, ca):
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_REQUIRED if ca else ssl.CERT_NONE
     if ca:
-        ctx.load_verify_locations(cadata=ca.decode())
+        pem = ca.lstrip().startswith(b"-----BEGIN")
+        ctx.load_verify_locations(cadata=ca.decode() if pem else ca)  # PEM text or DER bytes
     if key:
         with tempfile.NamedTemporaryFile() as c, tempfile.NamedTemporaryFile() as k:
             c.write(cert)

@@ -4,31 +4,40 @@
 import ssl
 
 
-def der(data, what):
+def ders(data, what):
+    """Every block of PEM text as DER (DER input is passed through)."""
     if not data.lstrip().startswith(b"-----BEGIN"):
-        return data
+        return [data]
     import binascii
 
-    body, on = [], False
+    out, body, on = [], [], False
     for line in data.split(b"\n"):
         line = line.strip()
         if line.startswith(b"-----BEGIN"):
-            on = True
+            on, body = True, []
         elif line.startswith(b"-----END"):
-            break
+            on = False
+            try:
+                out.append(binascii.a2b_base64(b"".join(body)))
+            except ValueError:
+                raise ValueError("invalid " + what)
         elif on:
             body.append(line)
-    try:
-        return binascii.a2b_base64(b"".join(body))
-    except ValueError:
+    if not out:
         raise ValueError("invalid " + what)
+    return out
+
+
+def der(data, what):
+    return ders(data, what)[0]
 
 
 def wrap(sock, server_hostname, cert, key, ca):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.verify_mode = ssl.CERT_REQUIRED if ca else ssl.CERT_NONE
     if ca:
-        ctx.load_verify_locations(cadata=der(ca, "ca"))
+        for cert_der in ders(ca, "ca"):  # a bundle: each certificate joins the trusted set
+            ctx.load_verify_locations(cadata=cert_der)
     if key:
         ctx.load_cert_chain(der(cert, "cert"), der(key, "key"))
     return ctx.wrap_socket(sock, server_hostname=server_hostname)

@@ -156,3 +156,28 @@ print('https', r.status_code, r.json())
         srv.stop()
     assert r.code == 0, r
     assert r.value("https") == "200 {'secure': True}"
+
+
+def test_ca_bundle_in_any_order(board, cert, tmp_path):
+    crt, key = cert
+    other, _ = make_cert(tmp_path, cn="someone-else")
+    srv = TlsEcho(crt, key)
+    try:
+        r = board.run(f"""
+import usocket, ussl
+def check(ca):
+    s = usocket.socket()
+    s.connect(('127.0.0.1', {srv.port}))
+    t = ussl.wrap_socket(s, server_hostname='localhost', ca=ca)
+    t.write(b'x\\n')
+    line = t.readline()
+    t.close()
+    return line
+print('first', check({crt.read_text() + other.read_text()!r}))
+print('second', check({other.read_text() + crt.read_text()!r}))
+""")
+    finally:
+        srv.stop()
+    assert r.code == 0, r
+    assert r.value("first") == b"tls:x\n"
+    assert r.value("second") == b"tls:x\n"
