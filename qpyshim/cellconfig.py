@@ -48,7 +48,8 @@ def validate(sections, source, err):
             _str(part, f"{source}: net.operator[{i}]", err)
     if "signal" in net:
         sig = net["signal"]
-        if not (isinstance(sig, list) and len(sig) == 2 and len(sig[0]) == 4 and len(sig[1]) in (4, 5)):
+        if not (isinstance(sig, list) and len(sig) == 2 and all(isinstance(x, list) for x in sig)
+                and len(sig[0]) == 4 and len(sig[1]) in (4, 5)):
             raise err(f"{source}: net.signal must be [[rssi, ber, rscp, ecno], [rssi, rsrp, rsrq, cqi(, sinr)]]")
     if "config" in net:
         _list(net["config"], f"{source}: net.config ([mode, roaming])", 2, err)

@@ -44,7 +44,7 @@ class Pin:
 
     def value(self, v=None):
         if v is None:
-            return _read(self._n)
+            return self.read()
         self.write(v)
 
     def write(self, value):
@@ -133,7 +133,9 @@ class ExtInt:
             _ext[GPIOn] = self
 
     def _irq(self, pin):
-        self._edge(pin.value())
+        # A scheduled callback may run between any two bytecodes of a thread
+        # that holds one of our locks: take none here, hand the edge over.
+        _p.thread.start_new_thread(self._edge, (pin.value(),))
 
     def _edge(self, level):
         edge = 0 if level else 1  # 0 rising, 1 falling

@@ -59,7 +59,8 @@ class Response:
     def json(self):
         import ujson
 
-        body = "".join(c if isinstance(c, str) else c.decode() for c in self.content)
+        chunks = list(self.content)
+        body = "".join(chunks) if self.decode else b"".join(chunks).decode()
         if not body:
             return None
         try:
@@ -84,13 +85,17 @@ def _whole(b):
 
 
 def _split(url):
-    if not url.startswith("http"):
+    if "://" not in url:
         url = "http://" + url
-    try:
-        proto, _, host, path = url.split("/", 3)
-    except ValueError:
-        proto, _, host = url.split("/", 2)
-        path = ""
+    proto, _, rest = url.partition("//")
+    cut = len(rest)
+    for c in "/?#":
+        i = rest.find(c)
+        if 0 <= i < cut:
+            cut = i
+    host, path = rest[:cut], rest[cut:]
+    if path.startswith("/"):
+        path = path[1:]
     if proto == "http:":
         port = 80
     elif proto == "https:":
@@ -105,7 +110,7 @@ def _split(url):
             raise ValueError("URL address error: " + url)
     if not host:
         raise ValueError("URL address error: " + url)
-    return proto, host, port, "/" + path
+    return proto, host, port, "/" + path.split("#")[0]
 
 
 def request(method, url, data=None, json=None, files=None, stream=None, decode=True, sizeof=255,

@@ -100,20 +100,21 @@ class _Http(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        if self.path == "/json":
+        path = self.path.split("?")[0]
+        if path == "/json":
             self._send(200, json.dumps({"city": "Hefei", "temp": [21, 23]}).encode(), "application/json")
-        elif self.path == "/text":
+        elif path == "/text":
             self._send(200, ("温度" * 700 + "end").encode())  # multi-byte text across blocks
-        elif self.path == "/chunked":
+        elif path == "/chunked":
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             for part in (b"hello ", b"chunked ", b"world"):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
             self.wfile.write(b"0\r\n\r\n")
-        elif self.path == "/headers":
+        elif path == "/headers":
             self._send(200, json.dumps(dict(self.headers)).encode(), "application/json")
-        elif self.path == "/moved":
+        elif path == "/moved":
             self._send(302, b"", extra=[("Location", "/json")])
         else:
             self._send(404, b"not here")

@@ -43,6 +43,12 @@ print('missing', r.status_code, ''.join(r.text))
 r = request.get('{base}/text')
 print('notjson', err(r.json)[0])
 print('badurl', err(request.get, 'ftp://x/y')[0])
+r = request.get('127.0.0.1:{http.port}/headers?x=1#top')
+print('noscheme', r.status_code, r.json()['Host'])
+r = request.get('{base}/text', decode=False, sizeof=7)
+print('rawjson', err(r.json)[0])
+r = request.get('{base}/json', decode=False, sizeof=5)
+print('bytesjson', r.json()['city'])
 print('dns', err(request.get, 'http://no-such-host.invalid/')[0])
 """, net={"hosts": {}})
     assert r.code == 0, r
@@ -59,6 +65,9 @@ print('dns', err(request.get, 'http://no-such-host.invalid/')[0])
     assert r.value("missing") == "404 not here"
     assert r.value("notjson") == "ValueError"
     assert r.value("badurl") == "ValueError"
+    assert r.value("noscheme") == "200 127.0.0.1"
+    assert r.value("rawjson") == "ValueError"  # not JSON: still the module's ValueError, not a decode error
+    assert r.value("bytesjson") == "Hefei"
     assert r.value("dns") == "IndexError"
 
 
