@@ -48,6 +48,11 @@ NOT_PROVIDED = {
 }
 
 
+# Stub methods the shim provides as properties, as the module's source does
+# (`for chunk in response.content`); any other property is a mismatch.
+PROPERTIES = {("request", "Response.content"), ("request", "Response.text")}
+
+
 def _default(text, scope):
     try:
         return ast.literal_eval(text)
@@ -78,7 +83,7 @@ def _params(obj, method):
     return ps
 
 
-def _compare(stub, obj, method, scope):
+def _compare(stub, obj, method, scope, prop_ok=False):
     """(mismatches, extensions, note) of one callable against its stub."""
     want = [p for p in stub["params"] if not (method and p["name"] == "self")]
     if want and all(p["name"].startswith("*") for p in want):
@@ -87,7 +92,9 @@ def _compare(stub, obj, method, scope):
     if have == "native":
         return [], [], "the interpreter's own (parameters not introspectable)"
     if have == "property":
-        return ([], [], "a property, as in the module's source") if not want else (["is a property"], [], None)
+        if prop_ok and not want:
+            return [], [], "a property, as in the module's source"
+        return ["is a property, the stub's is a method"], [], None
     bad, ext = [], []
     P = inspect.Parameter
     positional = [p for p in have if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
@@ -112,6 +119,8 @@ def _compare(stub, obj, method, scope):
         i += 1
         if h.name != name:
             bad.append(f"parameter {i} is {h.name!r}, the stub's is {name!r}")
+        elif h.kind == P.POSITIONAL_ONLY:
+            bad.append(f"{name!r} is positional-only; the stub lets it be passed by name")
         if w.get("default") is None:
             if h.default is not P.empty:
                 ext.append(f"{h.name}={h.default!r} is optional (required in the stub)")
@@ -145,14 +154,13 @@ def _item(items, kind, name, bad=(), ext=(), note=None, missing=False, omitted=N
                   "missing": missing, "omitted": omitted})
 
 
-def _check_class(items, qual, cls, spec, module, skip):
+def _check_class(items, modname, qual, cls, spec, module):
     for mname, m in spec["methods"].items():
-        if mname in skip:
-            continue
         if not hasattr(cls, mname):
             _item(items, "method", f"{qual}.{mname}", missing=True)
             continue
-        bad, ext, note = _compare(m, (cls, mname), True, (cls, module))
+        bad, ext, note = _compare(m, (cls, mname), True, (cls, module),
+                                  (modname, f"{qual}.{mname}") in PROPERTIES)
         _item(items, "method", f"{qual}.{mname}", bad, ext, note)
     for k in spec.get("constants", {}):
         if not hasattr(cls, k):
@@ -200,7 +208,7 @@ def collect(spec):
                 _item(items, "class", cname, missing=True)
                 continue
             _item(items, "class", cname)
-            _check_class(items, cname, cls, cspec, mod, ())
+            _check_class(items, modname, cname, cls, cspec, mod)
         for k in mspec["constants"]:
             _item(items, "constant", k, missing=not hasattr(mod, k))
     return out

@@ -60,3 +60,21 @@ def test_cli_exit_status(monkeypatch, capsys):
          "omitted": None}]})
     assert stubcheck.main([]) == 1
     assert "- m: f: x" in capsys.readouterr().out
+
+
+def test_the_comparison_finds_call_styles_the_shim_refuses():
+    def posonly(a, b=None, /):
+        pass
+
+    bad, _, _ = stubcheck._compare(_stub(("a", None), ("b", "None")), posonly, False, ())
+    assert bad == ["'a' is positional-only; the stub lets it be passed by name",
+                   "'b' is positional-only; the stub lets it be passed by name"]
+
+    class C:
+        @property
+        def text(self):
+            return ""
+
+    method = {"params": [{"name": "self", "default": None}]}
+    assert stubcheck._compare(method, (C, "text"), True, ())[0] == ["is a property, the stub's is a method"]
+    assert stubcheck._compare(method, (C, "text"), True, (), prop_ok=True)[0] == []
