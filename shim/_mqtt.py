@@ -143,7 +143,11 @@ class BaseMqtt:
             if sock is not raw:
                 raw.close()
             raise
-        raw.settimeout(None)  # connected: wait_msg blocks; the keepalive watches the link
+        # connected: wait_msg blocks; the keepalive watches the link
+        if sock is raw:
+            raw.settimeout(None)
+        else:
+            sock.setblocking(True)
         with self._alock:
             self.pending.clear()
             self.acks.clear()

@@ -277,6 +277,8 @@ def tcp_state(sock):
     import select
 
     k = sock._k
+    if type(k).__name__ == "SSLSocket":
+        return 4 if k.fileno() >= 0 else 0  # TLS can't be peeked without taking a record
     try:
         if not select.select([k], [], [], 0)[0]:
             return 4

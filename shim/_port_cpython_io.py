@@ -211,6 +211,10 @@ def tls(sock, server_hostname, cert, key, ca):
             except ssl.SSLError:
                 raise ValueError("invalid cert") from None
     try:
-        return _Tls(ctx.wrap_socket(sock._k, server_hostname=server_hostname))
+        t = ctx.wrap_socket(sock._k, server_hostname=server_hostname)
     except ssl.SSLError as e:
         raise OSError(-(e.errno or 1), str(e)) from None
+    # CPython moves the descriptor into the TLS socket: the usocket's own
+    # calls (settimeout, abort, close) go to it from now on.
+    sock._k = t
+    return _Tls(t)

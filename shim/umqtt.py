@@ -79,8 +79,10 @@ class MQTTClient(BaseMqtt):
                         if not self.reconn:
                             self._tell("Send ping timeout.")
                             break
-                        raw = getattr(self.sock, "_sock", None) or self.sock
-                        raw.settimeout(3)  # the app's blocked read times out and reconnects
+                        if hasattr(self.sock, "settimeout"):
+                            self.sock.settimeout(3)  # the app's blocked read times out and reconnects
+                        else:
+                            self._abort()  # TLS has no timeout: reset, and the read fails now
                         continue
                     self.pingnum -= 1
                 try:

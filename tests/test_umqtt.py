@@ -59,10 +59,11 @@ def test_connect_publish_subscribe(quecpython, broker, runtime):
         up.disconnect()
 
 
-def test_reconnects_and_resubscribes(quecpython, tmp_path):
+@pytest.mark.parametrize("runtime", ["micropython", "cpython"])
+def test_reconnects_and_resubscribes(quecpython, tmp_path, runtime):
     broker = Broker(tmp_path)
     try:
-        app = quecpython(None, files={"main.py": APP.format(rt="re", port=broker.port)})
+        app = quecpython(None, runtime=runtime, files={"main.py": APP.format(rt="re", port=broker.port)})
         app.expect(r"^ready$")
         broker.stop()  # the server goes away under the client
         broker.start()  # and comes back on the same port
@@ -91,8 +92,9 @@ print('port', (MQTTClient('x', 'h').port, MQTTClient('x', 'h', ssl=True).port))
     assert r.value("port") == (1883, 8883)
 
 
-def test_check_msg_does_not_block(quecpython, broker):
-    app = quecpython(None, files={"main.py": f"""
+@pytest.mark.parametrize("runtime", ["micropython", "cpython"])
+def test_check_msg_does_not_block(quecpython, broker, runtime):
+    app = quecpython(None, runtime=runtime, files={"main.py": f"""
 from umqtt import MQTTClient
 c = MQTTClient('cm', '127.0.0.1', {broker.port})
 c.set_callback(lambda t, m: print('msg', m))
@@ -158,13 +160,14 @@ c.disconnect()
     assert not [l for l in app.transcript if l.startswith("event")]
 
 
-def test_mqtt_over_tls(quecpython, tmp_path):
+@pytest.mark.parametrize("runtime", ["micropython", "cpython"])
+def test_mqtt_over_tls(quecpython, tmp_path, runtime):
     from netservers import make_cert
 
     crt, key = make_cert(tmp_path)
     broker = Broker(tmp_path, tls=(crt, key))
     try:
-        app = quecpython(None, files={"main.py": f"""
+        app = quecpython(None, runtime=runtime, files={"main.py": f"""
 from umqtt import MQTTClient
 c = MQTTClient('tls1', 'localhost', {broker.port}, ssl=True, ssl_params={{'ca': {crt.read_text()!r}}})
 c.set_callback(lambda t, m: print('msg', m))
