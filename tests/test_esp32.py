@@ -222,3 +222,28 @@ print("edge", seen, ext.read_count(0))
     assert r.value("write") == "0 1 1"
     assert r.value("pullup") == "1 True"
     assert r.value("edge") == "[(6, 1)] [0, 1]"  # [rising, falling]: armed for falling only
+
+
+def test_uart_is_the_boards_own(tmp_path):
+    flash = layout(tmp_path, app('''
+import esp32_machine as hw
+from machine import UART
+import queue
+got = queue.Queue()
+u = UART(UART.UART1, 115200, 8, 2, 2, 1)
+u.set_callback(lambda para: got.put((para[0], para[1], u.read(para[2]))))
+print("opened", sorted(hw.uarts[1].opened.items()))
+print("write", u.write("AT\\r\\n"))
+print("reply", got.get())
+print("close", u.close(), hw.uarts[1].closed)
+print("mark", err(UART, UART.UART1, 115200, 8, 3, 1, 0)[0])
+'''))
+    r = run(flash)
+    assert r.code == 0, r
+    opened = dict(r.value("opened"))
+    assert opened == {"baudrate": 115200, "bits": 8, "parity": 1, "stop": 2, "flow": 3,
+                      "rxbuf": 4096, "timeout": 0}  # QuecPython odd parity (2) is the board's 1
+    assert r.value("write") == 4
+    assert r.value("reply") == (0, 1, b"\r\nOK\r\n")
+    assert r.value("close") == "0 True"
+    assert r.value("mark") == "ValueError"

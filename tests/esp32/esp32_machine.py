@@ -55,9 +55,22 @@ def drive(n, level):
         p.handler(p)
 
 
-class UART:
+import io
+
+uarts = {}  # id -> UART, with what it was opened with
+
+
+class UART(io.IOBase):
+    # io.IOBase: select.poll asks ioctl() whether a read would find data, as
+    # it asks the board's own UART.
+    RTS = 2
+    CTS = 1
+
     def __init__(self, id, baudrate=115200, tx=None, rx=None, timeout=0, **kw):
         self.id = id
+        self.opened = dict(kw, baudrate=baudrate, timeout=timeout)
+        self.closed = False
+        uarts[id] = self
         self.connected = False  # in data mode after ATD
         self._rx = b""
 
@@ -80,3 +93,14 @@ class UART:
             return None
         d, self._rx = self._rx, b""
         return d
+
+    def any(self):
+        return len(self._rx)
+
+    def ioctl(self, req, arg):
+        if req == 3:  # MP_STREAM_POLL
+            return arg & 1 if self._rx else 0  # POLLIN
+        return 0
+
+    def deinit(self):
+        self.closed = True
