@@ -22,7 +22,8 @@ def pytest_addoption(parser):
 @pytest.fixture
 def quecpython(request, tmp_path):
     """A factory: quecpython(app, runtime=None, net=None, uarts=(), files=None,
-    timeout=30) -> QuecPythonApp, stopped when the test ends."""
+    timeout=30, args=()) -> QuecPythonApp, stopped when the test ends; args
+    go to `qpyshim run` as they are (e.g. ["--duration", "10"])."""
     apps = []
 
     def start(app, runtime=None, **kw):

@@ -34,7 +34,7 @@ class AppError(AssertionError):
 
 class QuecPythonApp:
     def __init__(self, app, runtime="micropython", net=None, uarts=(), files=None,
-                 board="unix", workdir=None, timeout=30.0):
+                 board="unix", workdir=None, timeout=30.0, args=()):
         self.timeout = timeout
         self._tmp = None
         if workdir is None:
@@ -50,7 +50,7 @@ class QuecPythonApp:
         net_file = work / "net.json"
         net_file.write_text(json.dumps(cfg))
         cmd = [sys.executable, "-m", "qpyshim", "run", "--runtime", runtime, "--board", board,
-               "--net", str(net_file), str(app)]
+               "--net", str(net_file), *args, str(app)]
         # A session of its own, so stopping it takes the board under the runner too.
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      start_new_session=True)

@@ -198,3 +198,31 @@ def test_uart_framing_bits(bits, parity, stop, flow):
     want = size | par | (termios.CSTOPB if stop == 2 else 0) | (termios.CRTSCTS if flow else 0)
     start = termios.CREAD | termios.CS8 | termios.PARENB | termios.CSTOPB | termios.CRTSCTS
     assert cflag(start, bits, parity, stop, flow) == termios.CREAD | want
+
+
+def test_run_uart_gives_a_terminal_the_other_end(quecpython):
+    """`qpyshim run --uart 2`: the printed pty is the far end of UART2."""
+    import os
+    import select
+    import tty
+
+    app = quecpython(None, args=["--uart", "2"], files={"main.py": """
+from machine import UART
+u = UART(UART.UART2, 115200, 8, 0, 1, 0)
+u.set_callback(lambda p: u.write(u.read(p[2]).upper()))
+print('ready')
+"""})
+    path = app.expect(r"qpyshim: UART2 is (/dev/\S+)").group(1)
+    app.expect(r"^ready$")
+    fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+    try:
+        tty.setraw(fd)
+        os.write(fd, b"typed at a terminal")
+        got = b""
+        while len(got) < 19:
+            r, _, _ = select.select([fd], [], [], 10)
+            assert r, f"no echo; got {got!r}"
+            got += os.read(fd, 64)
+        assert got == b"TYPED AT A TERMINAL"
+    finally:
+        os.close(fd)
