@@ -6,6 +6,7 @@ from ._port import port as _p
 from . import _config
 
 lock = _p.thread.allocate_lock()
+_netlock = _p.thread.allocate_lock()  # serialises set_network (update() takes `lock`)
 PROFILES = (1, 2, 3)
 
 _sim = _config.section("sim")
@@ -30,7 +31,8 @@ def sim():
 def reg():
     if driver:
         return driver.reg()
-    return data_state if fun == 1 else 0  # radio off: not registered
+    # Radio off, or no usable SIM (absent, PIN/PUK locked): not registered.
+    return data_state if fun == 1 and sim_status == 1 else 0
 
 
 def _profile(n, c):
@@ -163,22 +165,25 @@ def set_network(sim_state=None, reg_state=None, fun_state=None):
     back, as the module's auto-reconnect does. The app's net and sim
     callbacks hear of the change."""
     global sim_status, data_state, fun
-    with lock:
-        was_sim, was_reg = sim(), reg()
-        if sim_state is not None:
-            sim_status = sim_state
-        if reg_state is not None:
-            data_state = reg_state
-        if fun_state is not None:
-            fun = fun_state
-        now_sim, now_reg = sim(), reg()
-    _tell(was_sim, now_sim, was_reg, now_reg)
-    ok = registered()
-    for n in PROFILES:
-        if not ok:
-            update(n, False)
-        elif n in auto:
-            update(n, True)
+    with _netlock:  # one change at a time: the app and the control channel may both ask
+        with lock:
+            was_sim, was_reg = sim(), reg()
+            if sim_state is not None:
+                sim_status = sim_state
+            if reg_state is not None:
+                data_state = reg_state
+            if fun_state is not None:
+                fun = fun_state
+            now_sim, now_reg = sim(), reg()
+        _tell(was_sim, now_sim, was_reg, now_reg)
+        was_ok, ok = was_reg in (1, 5), now_reg in (1, 5)
+        if was_ok == ok:
+            return  # still (not) registered: the data calls stay as they are
+        for n in PROFILES:
+            if not ok:
+                update(n, False)
+            elif n in auto:
+                update(n, True)
 
 
 def _tell(was_sim, now_sim, was_reg, now_reg):

@@ -197,3 +197,25 @@ elif n == 2:
     assert r.value("fed") == "0 True"
     assert r.value("stopped") == 0
     assert "watchdog not fed" in r.err
+
+
+def test_no_registration_without_a_usable_sim_and_no_surprise_reactivation(board):
+    r = board.run("""
+import sim, net, dataCall, queue
+q = queue.Queue()
+net.setCallback(lambda a: q.put(('net', a[:2])))
+dataCall.setCallback(lambda a: q.put(('dc', a)))
+print('locked', net.getState()[1][0], net.operatorName(), net.csqQueryPoll())
+print('verify', sim.verifyPin('1234'))
+print('events', sorted([q.get(), q.get()]))
+print('state', net.getState()[1][0])
+print('deact', dataCall.deactivate(1), q.get())
+print('fun', net.setModemFun(1), q.empty(), dataCall.getInfo(1, 0)[2][0])  # already full: nothing changes
+""", net={"sim": {"pin_enabled": True}})
+    assert r.code == 0, r
+    assert r.value("locked") == "0 -1 99"
+    assert r.value("verify") == 0
+    assert r.lines[2] == "events [('dc', (1, 1, 0)), ('net', (1, 1))]"
+    assert r.value("state") == 1
+    assert r.value("deact") == "0 ('dc', (1, 0, 0))"
+    assert r.value("fun") == "0 True 0"
