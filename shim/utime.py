@@ -40,7 +40,21 @@ def localtime(secs=None):
 
 
 def mktime(date):
-    return _t.mktime(tuple(date[:6]) + (0, 0)) - _tz * 3600
+    if not isinstance(date, (tuple, list)) or len(date) not in (8, 9):
+        raise TypeError("mktime needs a tuple of 8 or 9 items")
+    return _utc(date[0], date[1], date[2], date[3], date[4], date[5]) - _tz * 3600
+
+
+def _utc(y, mo, d, h, mi, s):
+    # Seconds since 1970 of a UTC date, in Python: the unix port's mktime is
+    # libc's, which reads the host's time zone.
+    y -= mo <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (mo + (-3 if mo > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    days = era * 146097 + doe - 719468
+    return ((days * 24 + h) * 60 + mi) * 60 + s
 
 
 def getTimeZone():

@@ -133,3 +133,20 @@ print('out', err(log.set_output, 42)[0])
     assert r.code == 0, r
     assert r.lines == ["INFO:app:value 5", "WARN:app:careful", "ERROR:app:bad", "CRIT:app:worse",
                        "DEBUG:app:shown", "same True", "out Exception"], r
+
+
+def test_utime_ignores_the_hosts_time_zone(board, monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")  # the board's clock is not the host's
+    r = board.run("""
+import utime, machine
+print('utc', utime.mktime((2020, 9, 29, 8, 54, 42, 1, 273)))
+rtc = machine.RTC()
+before = utime.time()
+rtc.datetime(rtc.datetime())
+print('kept', abs(utime.time() - before) <= 1)
+print('bad', err(utime.mktime, (2020, 1, 1))[0])
+""")
+    assert r.code == 0, r
+    assert r.value("utc") == 1601369682
+    assert r.value("kept") is True
+    assert r.value("bad") == "TypeError"
