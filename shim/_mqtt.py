@@ -8,6 +8,7 @@ import ustruct
 import usocket
 
 import utime
+from shim._port import port as _p
 
 ACK_S = 5  # how long publish (QoS 1) and subscribe wait for their ack, as the module
 
@@ -216,8 +217,6 @@ class BaseMqtt:
                 except OSError as e:
                     if e.args[0] not in (11, 110):
                         raise
-                    if e.args[0] == 11:
-                        utime.sleep_ms(20)  # a TLS socket polled: nothing yet
                 finally:
                     self._rlock.release()
             else:
@@ -225,22 +224,19 @@ class BaseMqtt:
 
     def _packet(self, timeout_ms=None):
         """Read one whole packet (the caller holds _rlock). timeout_ms: None
-        blocks, 0 polls (OSError 11 when nothing waits)."""
+        blocks; otherwise OSError(11) when nothing arrives within it. The
+        socket stays blocking: other threads may be writing to it."""
         sock = self.sock
         plain = hasattr(sock, "recv")
-        if timeout_ms == 0 or (timeout_ms is not None and not plain):
-            sock.setblocking(False)  # TLS has no timeout: it is polled
-        elif timeout_ms is not None:
-            sock.settimeout(timeout_ms / 1000)
-        try:
-            # recv on a plain socket, as the module's client: at the end of
-            # the stream it gives b'' once, then raises (and so reconnects)
-            res = sock.recv(1) if plain else sock.read(1)
-        finally:
-            if timeout_ms is not None:
-                sock.setblocking(True)
+        if timeout_ms is not None:
+            native = getattr(sock, "_tls", None) or getattr(sock, "_s", None) or sock
+            if not _p.readable(native, timeout_ms):
+                raise OSError(11)
+        # recv on a plain socket, as the module's client: at the end of the
+        # stream it gives b'' once, then raises (and so reconnects)
+        res = sock.recv(1) if plain else sock.read(1)
         if res is None:
-            raise OSError(11)  # a TLS socket with nothing to read
+            raise OSError(11)
         if not res:
             if not plain:
                 raise OSError(107)  # TLS: the end of the stream

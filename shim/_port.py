@@ -31,6 +31,7 @@
 #   stderr                the stream for diagnostics
 #   expose(dir, names)    make the modules `names` in `dir` importable by name
 #   waker()               an object with wait(ms) that wake() ends early
+#   readable(s, ms)       whether native (or TLS) socket s has data within ms
 #   serial(path, baud, bits, parity, stop, flow)
 #                         a serial line (pty or device on the desktop, a UART
 #                         number on a board) with QuecPython's framing numbers:

@@ -361,3 +361,14 @@ def gpio(n, direction, pull, level):
 
 
 GPIO_EDGES = None
+
+
+def readable(s, ms):
+    """Whether a read on native socket (or TLS socket) s would find data
+    within ms; the socket's blocking mode is left alone."""
+    import select
+
+    k = getattr(s, "_k", None) or getattr(s, "_s", None) or s
+    if hasattr(k, "pending") and k.pending():
+        return True  # TLS: a record already decrypted
+    return bool(select.select([k], [], [], ms / 1000)[0])

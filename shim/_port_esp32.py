@@ -211,3 +211,13 @@ def gpio(n, direction, pull, level):
 # ExtInt modes (rising, falling, both) as the board's IRQ triggers.
 GPIO_EDGES = (machine.Pin.IRQ_RISING, machine.Pin.IRQ_FALLING,
               machine.Pin.IRQ_RISING | machine.Pin.IRQ_FALLING)
+
+
+def readable(s, ms):
+    """Whether a read on native socket (or TLS socket) s would find data
+    within ms; the socket's blocking mode is left alone."""
+    import select
+
+    p = select.poll()
+    p.register(s, select.POLLIN)
+    return bool(p.poll(ms))

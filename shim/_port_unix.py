@@ -275,3 +275,13 @@ def gpio(n, direction, pull, level):
 
 
 GPIO_EDGES = None
+
+
+def readable(s, ms):
+    """Whether a read on native socket (or TLS socket) s would find data
+    within ms; the socket's blocking mode is left alone."""
+    import select
+
+    p = select.poll()
+    p.register(s, select.POLLIN)
+    return bool(p.poll(ms))

@@ -65,36 +65,51 @@ class MQTTClient(BaseMqtt):
         return 0
 
     def _loop_forever(self):
+        # The keepalive: every few seconds, read what is waiting when no other
+        # thread is reading (a PINGRESP, or the end of the connection), and
+        # ping when the keepalive is nearly up. A ping still unanswered at the
+        # next one (after pingmaxnum extra tries) means the link is dead:
+        # with reconn it is reset and reconnected, else the error is reported.
         try:
             while self.timerFlag:
                 utime.sleep(min(5, max(1, self.keepalive // 3)))
                 if not self.timerFlag:
                     break
-                if utime.time() - self.last_time <= self.keepalive - 3:
-                    continue
                 if self.mqttlock.locked():
                     continue  # reconnecting
-                if self.ping_out:
-                    if self.pingnum <= 0:
-                        if not self.reconn:
-                            self._tell("Send ping timeout.")
-                            break
-                        if hasattr(self.sock, "settimeout"):
-                            self.sock.settimeout(3)  # the app's blocked read times out and reconnects
-                        else:
-                            self._abort()  # TLS has no timeout: reset, and the read fails now
-                        continue
-                    self.pingnum -= 1
                 try:
+                    self._drain()
+                    if utime.time() - self.last_time <= self.keepalive - 3:
+                        continue
+                    if self.ping_out:
+                        if self.pingnum <= 0:
+                            raise OSError("Send ping timeout.")
+                        self.pingnum -= 1
                     self.ping()
-                except Exception as e:  # noqa: BLE001
-                    if not self.reconn:
-                        self._tell(str(e))
+                except Exception as e:  # noqa: BLE001  a dead link, however it shows
+                    if not self.timerFlag:
                         break
+                    if not self.reconn:
+                        self._tell(e.args[0] if e.args and isinstance(e.args[0], str) else str(e))
+                        break
+                    self._abort()  # wakes a reader blocked on the dead connection
                     utime.sleep(self.DELAY)
                     self.base_reconnect()
         finally:
             self.looptask_id = None
+
+    def _drain(self):
+        if not self._rlock.acquire(0):
+            return  # another thread reads: it takes the PINGRESP too
+        try:
+            while True:
+                if self._packet(0) is None and not self.connSta:
+                    return
+        except OSError as e:
+            if e.args[0] != 11:
+                raise
+        finally:
+            self._rlock.release()
 
     def base_reconnect(self):
         if not self.mqttlock.acquire(0):
@@ -104,7 +119,8 @@ class MQTTClient(BaseMqtt):
             i = 0
             while self.timerFlag:
                 self._abort()
-                self._wait_network()
+                if not self._wait_network():
+                    break
                 try:
                     BaseMqtt.connect(self, self.clean_session)
                     self.pingnum = self.pingmaxnum
@@ -113,11 +129,19 @@ class MQTTClient(BaseMqtt):
                     break
                 except Exception:  # noqa: BLE001  any failure: wait longer, try again
                     i += 1
-                    utime.sleep(5 + i)
+                    self._sleep(5 + i)
         finally:
             self.mqttlock.release()
         if self.timerFlag:
             self._tell("reconnect_success")
+
+    def _sleep(self, s):
+        """Sleep s seconds, or less once disconnect() is called; False then."""
+        for _ in range(s):
+            if not self.timerFlag:
+                return False
+            utime.sleep(1)
+        return self.timerFlag
 
     def _abort(self):
         # The old connection is dead: reset it so a thread still blocked
@@ -126,13 +150,16 @@ class MQTTClient(BaseMqtt):
         if raw is not None and hasattr(raw, "_abort"):
             raw._abort()
 
-    @staticmethod
-    def _wait_network():
+    def _wait_network(self):
+        """Wait for registration and a data call, as the module's client
+        does before each try; False when disconnect() ends the wait."""
         import dataCall
         import net
 
         while net.getState()[1][0] not in (1, 5) or dataCall.getInfo(1, 0)[2][0] != 1:
-            utime.sleep(5)
+            if not self._sleep(5):
+                return False
+        return self.timerFlag
 
     def publish(self, topic, msg, retain=False, qos=0):
         pid = 0

@@ -191,3 +191,85 @@ while c.timerFlag:
         app.expect(r"^msg b'again'$")
     finally:
         broker.stop()
+
+
+class SilentBroker:
+    """Accepts MQTT connections and answers CONNECT, then never answers
+    again (no PINGRESP): a link that died without a FIN."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.connects = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        import threading
+
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(c,), daemon=True).start()
+
+    def _one(self, c):
+        c.settimeout(60)
+        try:
+            if c.recv(1) == b"\x10":
+                self.connects += 1
+                c.sendall(b"\x20\x02\x00\x00")
+            while c.recv(4096):
+                pass  # swallow PINGREQs
+        except OSError:
+            pass
+        c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.mark.parametrize("runtime", ["micropython", "cpython"])
+def test_unanswered_pings_reconnect(quecpython, runtime):
+    silent = SilentBroker()
+    try:
+        app = quecpython(None, runtime=runtime, files={"main.py": f"""
+from umqtt import MQTTClient
+c = MQTTClient('ka', '127.0.0.1', {silent.port}, keepalive=5)
+c.set_callback(print)
+c.error_register_cb(lambda e: print('event', e))
+print('connect', c.connect())
+while True:
+    c.wait_msg()    # blocked on a link that answers nothing
+"""})
+        app.expect(r"^connect 0$")
+        app.expect(r"^event reconnect_start$", timeout=40)
+        app.expect(r"^event reconnect_success$", timeout=40)
+        assert silent.connects == 2
+    finally:
+        silent.close()
+
+
+def test_a_client_that_only_publishes_stays_connected(quecpython, broker):
+    """Nobody calls wait_msg: the keepalive thread takes the PINGRESPs itself."""
+    app = quecpython(None, files={"main.py": f"""
+from umqtt import MQTTClient
+import utime
+c = MQTTClient('pub-only', '127.0.0.1', {broker.port}, keepalive=5)
+c.error_register_cb(lambda e: print('event', e))
+c.connect()
+ok = 0
+for i in range(12):
+    utime.sleep(1)
+    ok += c.publish('qpy/po', str(i), qos=1)
+print('published', ok, c.get_mqttsta())
+c.disconnect()
+"""})
+    app.expect(r"^published 12 0$", timeout=40)
+    assert app.wait(20) == 0
+    assert not [l for l in app.transcript if l.startswith("event")]
