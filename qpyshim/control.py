@@ -56,10 +56,17 @@ class BoardControl:
         if self._board is None:
             self.wait_ready()
         n = next(self._ids)
-        self._sock.sendto(json.dumps(dict(args, op=op, id=n)).encode(), self._board)
+        packet = json.dumps(dict(args, op=op, id=n)).encode()
+        self._sock.sendto(packet, self._board)
         deadline = time.monotonic() + self.timeout
         while True:
-            msg, _ = self._recv(deadline)
+            msg, addr = self._recv(deadline)
+            if msg.get("hello"):
+                # The board rebooted (misc.Power.powerRestart, the watchdog)
+                # and talks from a new port: ask it there.
+                self._board = addr
+                self._sock.sendto(packet, addr)
+                continue
             if msg.get("id") != n:
                 continue  # a late answer to an earlier request
             if "error" in msg:

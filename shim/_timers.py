@@ -20,9 +20,14 @@ def arm(owner, ms, periodic, fn, arg):
         if _waker is None:
             _waker = _p.waker()
         if not _running:
-            _running = True
             _thread.hold(1)
-            _p.thread.start_new_thread(_loop, ())
+            try:
+                _p.thread.start_new_thread(_loop, ())
+            except BaseException:
+                _armed.pop()
+                _thread.hold(-1)  # no loop: the board needn't stay up for it
+                raise
+            _running = True
     _waker.wake()
 
 

@@ -219,3 +219,24 @@ print('fun', net.setModemFun(1), q.empty(), dataCall.getInfo(1, 0)[2][0])  # alr
     assert r.value("state") == 1
     assert r.value("deact") == "0 ('dc', (1, 0, 0))"
     assert r.value("fun") == "0 True 0"
+
+
+def test_control_follows_the_board_through_a_reboot(quecpython):
+    app = quecpython(None, files={"main.py": BOOTS + """
+import net, utime
+if n == 1:
+    while net.getModemFun() != 4:   # the test switches the radio off: the app reboots
+        utime.sleep_ms(20)
+    Power.powerRestart()
+print('second')
+while True:
+    utime.sleep(1)
+"""})
+    app.expect(r"^boot 1 1$")
+    assert app.state()["fun"] == 1
+    app.set_modem_fun(4)
+    app.expect(r"^boot 2 2$")
+    app.expect(r"^second$")
+    assert app.state()["fun"] == 1  # answered by the new board, its radio from the config
+    app.set_modem_fun(0)
+    assert app.state()["fun"] == 0
