@@ -3,6 +3,7 @@ the board opens (its path goes in the config's "uart" section) while the
 host reads and writes the near end. A test drives it directly; `qpyshim run
 --uart N` joins it to a second pty a terminal program can open."""
 
+import fcntl
 import os
 import pty
 import select
@@ -43,7 +44,10 @@ class PtyLine:
             if not w:
                 raise TimeoutError(f"the board took {len(data) - len(view)} of {len(data)} bytes "
                                    f"within {timeout} s")
-            n = os.write(self._master, view)
+            try:
+                n = os.write(self._master, view)
+            except BlockingIOError:
+                continue
             view = view[n:]
 
     def _fill(self, timeout):
@@ -92,18 +96,24 @@ class PtyLine:
 
 class Relay:
     """Two pty lines joined back to back, like a null-modem cable: the board
-    opens one, a terminal program the other (`qpyshim run --uart N`)."""
+    opens one, a terminal program the other (`qpyshim run --uart N`). As on
+    a real line without flow control, bytes that the far side is not there
+    (or not quick enough) to take are lost, and the relay carries on."""
 
     def __init__(self):
         self.board, self.user = PtyLine(), PtyLine()
         self.path = self.board.path
         self.user_path = self.user.path
+        self.dropped = 0
+        for end in (self.board, self.user):
+            fd = end.fileno()
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
         self._stop = False
         self._t = threading.Thread(target=self._pump, daemon=True)
         self._t.start()
 
     def _pump(self):
-        ends = {self.board.fileno(): self.user, self.user.fileno(): self.board}
+        ends = {self.board.fileno(): self.user.fileno(), self.user.fileno(): self.board.fileno()}
         while not self._stop:
             r, _, _ = select.select(list(ends), [], [], 0.2)
             for fd in r:
@@ -111,11 +121,14 @@ class Relay:
                     data = os.read(fd, 4096)
                 except OSError:
                     continue  # EIO: that end is not open yet
-                if data:
-                    ends[fd].write(data)
+                try:
+                    n = os.write(ends[fd], data)
+                except OSError:  # EAGAIN: full, nobody reading
+                    n = 0
+                self.dropped += len(data) - n
 
     def close(self):
         self._stop = True
-        self._t.join(1)
+        self._t.join(2)
         self.board.close()
         self.user.close()

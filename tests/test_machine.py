@@ -226,3 +226,42 @@ print('ready')
         assert got == b"TYPED AT A TERMINAL"
     finally:
         os.close(fd)
+
+
+def test_relay_survives_a_terminal_that_is_not_there():
+    """The board writes with no terminal on the other end: the bytes are lost
+    as on an unconnected line, and the relay still carries what comes later."""
+    import os
+    import select
+    import tty
+
+    from qpyshim.serialline import Relay
+
+    relay = Relay()
+    try:
+        board = os.open(relay.path, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(board)
+        os.set_blocking(board, False)
+        sent = 0
+        for _ in range(40):  # far more than a pty holds
+            r, w, _ = select.select([], [board], [], 1)
+            if not w:
+                break
+            try:
+                sent += os.write(board, b"x" * 4096)
+            except BlockingIOError:
+                break
+        assert sent > 0
+        user = os.open(relay.user_path, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(user)
+        os.write(user, b"still here")
+        got = b""
+        while not got.endswith(b"still here"):
+            r, _, _ = select.select([board], [], [], 10)
+            assert r, f"the relay stopped; got {got[-40:]!r}"
+            got += os.read(board, 4096)
+        assert relay._t.is_alive()
+        os.close(user)
+        os.close(board)
+    finally:
+        relay.close()
