@@ -121,7 +121,9 @@ class _Tty:
         return done
 
     def close(self):
-        _os.close(self._fd)
+        fd, self._fd = self._fd, -1  # a later write fails instead of reaching a reused descriptor
+        if fd >= 0:
+            _os.close(fd)
 
 
 def serial(path, baud, bits=8, parity=0, stop=1, flow=0):

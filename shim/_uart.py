@@ -98,10 +98,13 @@ class UART:
             if self._on:
                 _config.log("UART%d: the line went away (%s)" % (self._n, e))
         finally:
-            try:
-                line.close()
-            except OSError:
-                pass
+            with self._wlock:  # no write is under way, and none starts on a closed line
+                self._on = False
+                try:
+                    line.close()
+                except OSError:
+                    pass
+            self._hold(False)  # a dead port keeps nothing up
             self._alive.release()
 
     def any(self):
@@ -123,9 +126,9 @@ class UART:
     def write(self, data):
         if isinstance(data, str):
             data = data.encode()
-        if not self._on:
-            raise OSError(9)
         with self._wlock:
+            if not self._on:
+                raise OSError(5)  # closed, or the line went away (EIO)
             return self._line.write(data)
 
     def set_callback(self, fun):

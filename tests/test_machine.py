@@ -265,3 +265,28 @@ def test_relay_survives_a_terminal_that_is_not_there():
         os.close(board)
     finally:
         relay.close()
+
+
+@pytest.mark.parametrize("runtime", ["micropython", "cpython"])
+def test_uart_whose_line_goes_away(quecpython, runtime):
+    """The serial adapter is unplugged: writes fail with EIO, and a port
+    with a callback no longer keeps the board up."""
+    app = quecpython(None, runtime=runtime, uarts=[2], files={"main.py": """
+from machine import UART
+import utime
+u = UART(UART.UART2, 115200, 8, 0, 1, 0)
+u.set_callback(print)
+print('ready')
+while True:
+    try:
+        u.write(b'.')
+    except OSError as e:
+        print('write', e.args[0])
+        break
+    utime.sleep_ms(20)
+"""})
+    app.expect(r"^ready$")
+    app.uart(2).read(1, timeout=10)
+    app.uart(2).close()  # both ends of the pty go: the line is gone
+    app.expect(r"^write 5$")
+    assert app.wait(20) == 0
