@@ -53,8 +53,9 @@ class QuecPythonApp:
                "--net", str(net_file), *args, str(app)]
         # A session of its own, so stopping it takes the board under the runner too.
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     start_new_session=True)
-        self.transcript = []  # every line so far, stdout and stderr
+                                     errors="replace", start_new_session=True)
+        self._all = []  # every line so far, stdout and stderr, as the pumps read them
+        self._all_lock = threading.Lock()
         self._lines = queue.Queue()
         self._open = 2
         for stream in (self.proc.stdout, self.proc.stderr):
@@ -79,8 +80,17 @@ class QuecPythonApp:
 
     def _pump(self, stream):
         for line in stream:
-            self._lines.put(line.rstrip("\n"))
+            line = line.rstrip("\n")
+            with self._all_lock:
+                self._all.append(line)
+            self._lines.put(line)
         self._lines.put(None)
+
+    @property
+    def transcript(self):
+        """Every line the app has written so far (stdout and stderr)."""
+        with self._all_lock:
+            return list(self._all)
 
     # -- the transcript
     def expect(self, pattern, timeout=None):
@@ -119,7 +129,6 @@ class QuecPythonApp:
                 if self._open == 0:
                     raise AppError(f"the app ended while waiting for a {what}\n{self._tail()}")
                 continue
-            self.transcript.append(line)
             return line
 
     def _tail(self):
@@ -127,7 +136,8 @@ class QuecPythonApp:
 
     # -- serial lines
     def uart(self, n):
-        """The host's end of machine.UART(n): write(), read(), read_until()."""
+        """The host's end of machine.UART(n): write(), read(), read_until()
+        (TimeoutError with what did come), settings()."""
         return self._uarts[n]
 
     # -- the modem
@@ -158,7 +168,10 @@ class QuecPythonApp:
     # -- the end
     def wait(self, timeout=None):
         """Wait for the app to end by itself; its exit status."""
-        code = self.proc.wait(self.timeout if timeout is None else timeout)
+        try:
+            code = self.proc.wait(self.timeout if timeout is None else timeout)
+        except subprocess.TimeoutExpired:
+            raise AppError(f"the app did not end within the timeout\n{self._tail()}") from None
         self._drain()
         return code
 
@@ -181,6 +194,7 @@ class QuecPythonApp:
         self.proc.wait(10)
 
     def _drain(self):
+        """Wait (5 s at most) for the pumps to reach the end of the output."""
         while self._open:
             try:
                 line = self._lines.get(timeout=5)
@@ -188,8 +202,6 @@ class QuecPythonApp:
                 break
             if line is None:
                 self._open -= 1
-            else:
-                self.transcript.append(line)
 
     def close(self):
         self.stop()
