@@ -46,17 +46,30 @@ class Broker:
         self.start()
 
     def start(self):
+        import queue
+
         self.proc = subprocess.Popen([self.exe, "-c", str(self.conf)], stderr=subprocess.PIPE,
                                      text=True)
-        deadline = time.monotonic() + 10
-        for line in self.proc.stderr:
+        lines = queue.Queue()
+
+        def pump():  # keeps the pipe drained for as long as mosquitto runs
+            for line in self.proc.stderr:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        seen = []
+        while True:
+            try:
+                line = lines.get(timeout=10)
+            except queue.Empty:
+                self.proc.kill()
+                raise RuntimeError("mosquitto did not start within 10 s:\n" + "".join(seen)) from None
+            if line is None:
+                raise RuntimeError(f"mosquitto exited ({self.proc.wait(5)}):\n" + "".join(seen))
+            seen.append(line)
             if " running" in line:
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("mosquitto did not start")
-        else:
-            raise RuntimeError("mosquitto exited: " + str(self.proc.wait(5)))
-        threading.Thread(target=self.proc.stderr.read, daemon=True).start()  # keep its pipe drained
+                return
 
     def stop(self):
         self.proc.terminate()

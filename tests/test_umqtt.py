@@ -97,15 +97,17 @@ def test_check_msg_does_not_block(quecpython, broker, runtime):
     app = quecpython(None, runtime=runtime, files={"main.py": f"""
 from umqtt import MQTTClient
 c = MQTTClient('cm', '127.0.0.1', {broker.port})
-c.set_callback(lambda t, m: print('msg', m))
+got = []
+c.set_callback(lambda t, m: got.append(m))
 c.connect()
 c.subscribe('qpy/cm')
 print('empty', c.check_msg())
 print('ready')
 import utime
-for _ in range(200):
+while not got:      # the app's own loop: check, then do other work
     c.check_msg()
     utime.sleep_ms(50)
+print('msg', got[0])
 """})
     app.expect(r"^empty None$")
     app.expect(r"^ready$")
