@@ -64,6 +64,7 @@ class Board:
         self.device = os.ttyname(self._slave)
         fcntl.fcntl(self.master, fcntl.F_SETFL, fcntl.fcntl(self.master, fcntl.F_GETFL) | os.O_NONBLOCK)
         self._quick = 0  # interpreters in a row that ended within a second
+        self.boot_reason = 1  # misc.Power.powerOnReason() of the running interpreter
         self._born = 0.0
 
     # -- the interpreter -------------------------------------------------------
@@ -72,7 +73,8 @@ class Board:
         _raw(s, isig=True)
         env = dict(os.environ, QPYSHIM_FLASH=str(self.flash), QPYSHIM_VBOARD="1",
                    QPYSHIM_MAIN="1" if run_main else "0",
-                   QPYSHIM_PRIVILEGED="1" if os.geteuid() == 0 else "0")
+                   QPYSHIM_PRIVILEGED="1" if os.geteuid() == 0 else "0",
+                   QPYSHIM_BOOT_REASON=str(self.boot_reason))
         for k in ("QPYSHIM_CONFIG", "QPYSHIM_USR", "MICROPYPATH"):
             env.pop(k, None)  # the board's config is /board.json on its flash
 
@@ -111,6 +113,11 @@ class Board:
         if self._quick >= 5:
             time.sleep(1)
         self._emit(SOFT_REBOOT)
+        # misc.Power.powerOnReason() after it: 2 for powerRestart, 5 for the
+        # watchdog, 1 after powerDown (a virtual board never stays off); a
+        # plain soft reset is no power-on and leaves it as it was.
+        why = {-signal.SIGUSR1: 2, -signal.SIGALRM: 5, -signal.SIGUSR2: 1}
+        self.boot_reason = why.get(self.proc.returncode if self.proc else None, self.boot_reason)
         was_raw = self.raw
         self.raw = False
         self.swallow = was_raw

@@ -197,7 +197,9 @@ def tls(sock, server_hostname, cert, key, ca):
     import tempfile
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
+    # As mbedtls on the module: with a CA the server's name is checked too
+    # (when one is given); without one nothing is.
+    ctx.check_hostname = bool(ca) and server_hostname is not None
     ctx.verify_mode = ssl.CERT_REQUIRED if ca else ssl.CERT_NONE
     if ca:
         pem = ca.lstrip().startswith(b"-----BEGIN")
@@ -214,6 +216,8 @@ def tls(sock, server_hostname, cert, key, ca):
                 raise ValueError("invalid cert") from None
     try:
         t = ctx.wrap_socket(sock._k, server_hostname=server_hostname)
+    except ssl.SSLCertVerificationError as e:
+        raise OSError(-0x2700, e.verify_message) from None  # MBEDTLS_ERR_X509_CERT_VERIFY_FAILED
     except ssl.SSLError as e:
         raise OSError(-(e.errno or 1), str(e)) from None
     # CPython moves the descriptor into the TLS socket: the usocket's own

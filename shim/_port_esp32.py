@@ -179,14 +179,34 @@ def serial(path, baud, bits=8, parity=0, stop=1, flow=0):
     return _Uart(path, baud, bits, parity, stop, flow)
 
 
+_WATCHDOG = b"qpyshim:watchdog"  # left in RTC memory, which a reset keeps
+
+
 def power(how):
+    if how == "watchdog":
+        try:
+            machine.RTC().memory(_WATCHDOG)  # the reset itself looks like any software reset
+        except (AttributeError, OSError):
+            pass
     machine.deepsleep() if how == "off" else machine.reset()
 
 
+_reason = []
+
+
 def boot_reason():
-    c = machine.reset_cause()
     # misc.Power.powerOnReason: 1 power key, 2 reset, 5 watchdog
-    return {machine.SOFT_RESET: 2, machine.WDT_RESET: 5}.get(c, 1)
+    if not _reason:
+        try:
+            r = {machine.SOFT_RESET: 2, machine.WDT_RESET: 5}.get(machine.reset_cause(), 1)
+            rtc = machine.RTC()
+            if rtc.memory() == _WATCHDOG:
+                r = 5
+                rtc.memory(b"")
+        except (AttributeError, OSError):
+            r = 1  # a board without reset causes or RTC memory
+        _reason.append(r)
+    return _reason[0]
 
 
 def uart_default(n):

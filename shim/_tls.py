@@ -40,4 +40,10 @@ def wrap(sock, server_hostname, cert, key, ca):
             ctx.load_verify_locations(cadata=cert_der)
     if key:
         ctx.load_cert_chain(der(cert, "cert"), der(key, "key"))
-    return ctx.wrap_socket(sock, server_hostname=server_hostname)
+    try:
+        return ctx.wrap_socket(sock, server_hostname=server_hostname)
+    except ValueError as e:  # mbedtls's verify report: QuecPython's OSError(-0x2700, text)
+        raise OSError(VERIFY_FAILED, str(e).strip())
+
+
+VERIFY_FAILED = -0x2700  # MBEDTLS_ERR_X509_CERT_VERIFY_FAILED

@@ -241,3 +241,32 @@ def test_mip_installs_the_shim_from_package_json(vboard):
                         "print(usocket.IPPROTO_TCP_SER, dataCall.getInfo(1, 0)[2][0])")
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["7", "1"]
+
+
+def test_power_restart_and_watchdog_reboot_the_virtual_board(vboard, tmp_path):
+    app = tmp_path / "power.py"
+    app.write_text("""
+import ql_fs, utime
+from misc import Power
+from machine import WDT
+n = (ql_fs.read_json('/usr/boots.json') or 0) + 1
+ql_fs.touch('/usr/boots.json', n)
+print('boot %d reason %d' % (n, Power.powerOnReason()))
+if n == 1:
+    Power.powerRestart()
+if n == 2:
+    WDT(1)
+    utime.sleep(30)
+while True:
+    utime.sleep(1)
+""")
+    vboard.start()
+    port = Port(vboard.device)
+    try:
+        p = deploy(vboard, app)
+        assert p.returncode == 0, p.stderr
+        port.expect(b"boot 1 reason 1\r\n")
+        port.expect(b"boot 2 reason 2\r\n")  # after powerRestart
+        port.expect(b"boot 3 reason 5\r\n")  # after the watchdog
+    finally:
+        port.close()
