@@ -163,7 +163,54 @@ def make_cert(tmp_path, cn="localhost"):
     return cert, key
 
 
-class TlsEcho:
+class Acceptor:
+    """A listener on a free loopback port; each connection goes to _one(c)
+    in a thread of its own until stop()."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(c,), daemon=True).start()
+
+    def _one(self, c):
+        raise NotImplementedError
+
+    def stop(self):
+        self.sock.close()
+
+
+class SilentBroker(Acceptor):
+    """Answers MQTT CONNECT, then never answers again (no PINGRESP): a link
+    that died without a FIN."""
+
+    def __init__(self):
+        self.connects = 0
+        super().__init__()
+
+    def _one(self, c):
+        c.settimeout(60)
+        try:
+            if c.recv(1) == b"\x10":
+                self.connects += 1
+                c.sendall(b"\x20\x02\x00\x00")
+            while c.recv(4096):
+                pass  # swallow PINGREQs
+        except OSError:
+            pass
+        c.close()
+
+
+class TlsEcho(Acceptor):
     """Echoes one line per connection over TLS, prefixed with 'tls:'; with
     client_ca, demands a client certificate signed by it."""
 
@@ -174,20 +221,8 @@ class TlsEcho:
             self.ctx.verify_mode = ssl.CERT_REQUIRED
             self.ctx.load_verify_locations(client_ca)
         self.http = http
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
         self.peers = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._one, args=(c,), daemon=True).start()
+        super().__init__()
 
     def _one(self, c):
         c.settimeout(10)
@@ -207,6 +242,3 @@ class TlsEcho:
                 f.flush()
         except (OSError, ssl.SSLError):
             pass
-
-    def stop(self):
-        self.sock.close()

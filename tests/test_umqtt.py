@@ -4,7 +4,7 @@ import queue
 
 import pytest
 
-from netservers import Broker
+from netservers import Broker, SilentBroker
 
 APP = """
 from umqtt import MQTTClient
@@ -195,47 +195,6 @@ while c.timerFlag:
         broker.stop()
 
 
-class SilentBroker:
-    """Accepts MQTT connections and answers CONNECT, then never answers
-    again (no PINGRESP): a link that died without a FIN."""
-
-    def __init__(self):
-        import socket
-        import threading
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.port = self.sock.getsockname()[1]
-        self.connects = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        import threading
-
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._one, args=(c,), daemon=True).start()
-
-    def _one(self, c):
-        c.settimeout(60)
-        try:
-            if c.recv(1) == b"\x10":
-                self.connects += 1
-                c.sendall(b"\x20\x02\x00\x00")
-            while c.recv(4096):
-                pass  # swallow PINGREQs
-        except OSError:
-            pass
-        c.close()
-
-    def close(self):
-        self.sock.close()
-
-
 @pytest.mark.parametrize("runtime", ["micropython", "cpython"])
 def test_unanswered_pings_reconnect(quecpython, runtime):
     silent = SilentBroker()
@@ -254,7 +213,7 @@ while True:
         app.expect(r"^event reconnect_success$", timeout=40)
         assert silent.connects == 2
     finally:
-        silent.close()
+        silent.stop()
 
 
 def test_a_client_that_only_publishes_stays_connected(quecpython, broker):
