@@ -53,6 +53,10 @@ print(repr((sys.platform, str(_u()[0]) if _u else '', getattr(sys.implementation
 """
 
 MANIFEST = ".qpyshim-deployed.json"  # what the last deploy put there, to remove leftovers
+# Bytes per write command: each is one exec on the board, so fewer, larger
+# ones copy the shim's ~65 KB several times faster than mpremote's 256; the
+# command text (up to 4x the bytes, escaped) stays small for a board's heap.
+CHUNK = 1024
 
 
 def identify(t):
@@ -122,7 +126,7 @@ def main(port, app, board=None, use_mpy=True, config=None, follow=False):
         sent = 0
         for i, (n, f) in enumerate(todo, 1):
             print(f"  [{i}/{len(todo)}] {n} ({len(f.data)} bytes)", flush=True)
-            t.fs_writefile(n, f.data)
+            t.fs_writefile(n, f.data, chunk_size=CHUNK)
             sent += len(f.data)
         if todo or gone or not old:
             t.fs_writefile(root + MANIFEST, json.dumps(names).encode())
