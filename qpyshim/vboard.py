@@ -29,6 +29,7 @@ from . import paths, runner
 
 START = paths.BOARDS / "unix" / "vboard_start.py"
 MARKER = b"\x00QPYSHIM:REPL\x00"  # vboard_start.py prints it just before the REPL
+UP = b"\x00QPYSHIM:UP\x00"  # the start-up script runs: a Ctrl-C now interrupts Python code
 RAW_BANNER = b"raw REPL; CTRL-B to exit"
 SOFT_REBOOT = b"MPY: soft reboot\r\n"
 OUT_CAP = 64 * 1024  # bytes held for a port nobody reads; older ones are lost, as on a UART
@@ -56,6 +57,8 @@ class Board:
         self._pending = b""  # output held back while looking for the marker
         self._out = bytearray()  # output the port's reader has not taken yet
         self._in = bytearray()  # input the interpreter has not taken yet
+        self._sig = bytearray()  # Ctrl-C: goes through at once, as a board's does
+        self.ready = False  # the REPL has shown its prompt: input typed now is read
         self._last = b""
         self._tail = b""  # the last bytes from the interpreter, to spot the raw REPL banner
         self.master, self._slave = pty.openpty()
@@ -88,8 +91,17 @@ class Board:
         fcntl.fcntl(m, fcntl.F_SETFL, fcntl.fcntl(m, fcntl.F_GETFL) | os.O_NONBLOCK)
         self._born = time.monotonic()
         self._in = bytearray()  # typed into the old interpreter and not read: gone with it
+        self._sig = bytearray()
         self.child = m
         self.booting = True
+        # Input is held until the REPL's prompt: the REPL sets the terminal
+        # raw with TCSAFLUSH, discarding whatever was typed before (mpremote's
+        # Ctrl-A sent while the board boots would be lost, and it waits forever).
+        self.ready = False
+        self._prompt = b""
+        # Ctrl-C too waits for the start-up script: one that lands while the
+        # interpreter itself is still starting kills it instead.
+        self.up = False
         self._pending = b""
 
     def _reap(self):
@@ -149,14 +161,23 @@ class Board:
             seen = seen[seen.rindex(RAW_BANNER) + len(RAW_BANNER):]  # counted once
         self._tail = seen[-(len(RAW_BANNER) - 1):]
         if not self.booting:
+            self._seen_prompt(data)
             self._emit(data)
             return
         buf = self._pending + data
+        j = buf.find(UP)
+        if j >= 0:
+            self.up = True
+            buf = buf[:j] + buf[j + len(UP):]
         i = buf.find(MARKER)
+        if i < 0 and not self.swallow:
+            # A Ctrl-C that hit the start-up script itself skips the marker,
+            # but the REPL still comes up: its prompt is enough.
+            self._seen_prompt(buf)
         if i < 0:
             # Hold back only what could be the start of a split marker.
-            keep = next((k for k in range(min(len(MARKER) - 1, len(buf)), 0, -1)
-                         if buf.endswith(MARKER[:k])), 0)
+            keep = max(next((k for k in range(min(len(m) - 1, len(buf)), 0, -1)
+                             if buf.endswith(m[:k])), 0) for m in (MARKER, UP))
             self._emit(buf[: len(buf) - keep])
             self._pending = buf[len(buf) - keep:]
             return
@@ -168,7 +189,15 @@ class Board:
             self.swallow = "banner"
             self._banner(rest)
         else:
+            self._seen_prompt(rest)
             self._emit(rest)
+
+    def _seen_prompt(self, data):
+        if not self.ready:
+            seen = self._prompt + data
+            self.ready = b">>> " in seen or b"raw REPL; CTRL-B to exit" in seen
+            self._prompt = seen[-(len(RAW_BANNER) - 1):]
+            self.up = self.up or self.ready
 
     def _banner(self, data):
         # After a raw soft reset: drop the friendly banner, then back to raw.
@@ -176,13 +205,19 @@ class Board:
         if b">>> " in self._pending:
             self._pending = b""
             self.swallow = False
+            self.ready = self.up = True
             self._in += b"\x01"
 
     def _from_user(self, data):
         if self.raw and CTRL_B in data:
             self.raw = False
         if self.child is not None:
-            self._in += data  # written when the interpreter can take it: never block the relay
+            # Written when the interpreter can take it: never block the relay.
+            if self.ready:
+                self._in += data
+            else:
+                self._sig += b"\x03" * data.count(b"\x03")  # stops a running app now
+                self._in += data.replace(b"\x03", b"")
 
 
     # -- the loop ---------------------------------------------------------------
@@ -192,13 +227,17 @@ class Board:
         while not stop():
             rd = [self.master] + ([self.child] if self.child is not None else [])
             wr = [self.master] if self._out else []
-            if self._in and self.child is not None:
+            if self.child is not None and ((self._sig and self.up) or (self._in and self.ready)):
                 wr.append(self.child)
             r, w, _ = select.select(rd, wr, [], 0.2)
             if self.child is not None and self.child in w:
                 try:
-                    n = os.write(self.child, self._in)
-                    del self._in[:n]
+                    if self._sig and self.up:
+                        n = os.write(self.child, self._sig)
+                        del self._sig[:n]
+                    elif self.ready:
+                        n = os.write(self.child, self._in)
+                        del self._in[:n]
                 except BlockingIOError:
                     pass
                 except OSError:

@@ -270,3 +270,18 @@ while True:
         port.expect(b"boot 3 reason 5\r\n")  # after the watchdog
     finally:
         port.close()
+
+
+def test_ctrl_c_while_the_board_starts(vboard):
+    """mpremote's Ctrl-C, Ctrl-A sent the moment the port appears, while the
+    interpreter is still starting: the Ctrl-C waits for Python code to
+    interrupt, the Ctrl-A for the REPL, and the raw REPL comes up."""
+    vboard.start()
+    port = Port(vboard.device)
+    try:
+        port.write(b"\r\x03\x03\r\x01")
+        port.expect(b"raw REPL; CTRL-B to exit\r\n>")
+        port.write(b"print(6 * 7)\x04")
+        assert port.expect(b"\x04>").startswith(b"OK42\r\n")
+    finally:
+        port.close()

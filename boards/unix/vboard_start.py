@@ -11,6 +11,7 @@ vfs.umount("/")
 vfs.mount(vfs.VfsPosix(os.getenv("QPYSHIM_FLASH")), "/")
 os.chdir("/")
 sys.path[:] = ["", ".frozen", "/lib"]
+sys.stdout.write("\x00QPYSHIM:UP\x00")  # tells the host a Ctrl-C now reaches Python code
 
 
 def _qpyshim_run(name, main):
