@@ -170,9 +170,11 @@ class BaseMqtt:
             self.sock.close()
 
     def ping(self):
-        self._send(b"\xc0\0")
-        self.last_time = utime.time()
+        # Marked before it goes: another thread may read the PINGRESP before
+        # this one runs again.
         self.ping_out = True
+        self.last_time = utime.time()
+        self._send(b"\xc0\0")
 
     def publish(self, topic, msg, retain=False, qos=0):
         if qos == 2:
