@@ -87,6 +87,12 @@ def read_saved():
     return saved
 
 
+def check_simid(simId):
+    """The simId argument net, sim and modem take: 0 or 1, as the module."""
+    if simId not in (0, 1):
+        raise ValueError("invalid value, simId should be in [0~1].")
+
+
 def registered():
     return sim() == 1 and reg() in (1, 5)
 

@@ -54,7 +54,6 @@ class UART:
         self._cb = None
         self._held = False
         self._wlock = _p.thread.allocate_lock()
-        self._rs485 = None
         self._room = _p.thread.allocate_lock()  # held by the reader while the buffer is full
         self._alive = _p.thread.allocate_lock()  # held by the reader until it has let go of the line
         self._tid = None
@@ -150,8 +149,7 @@ class UART:
 
     def control_485(self, GPIOn, direction):
         _check("direction", direction, (0, 1))
-        self._rs485 = (GPIOn, direction)
-        return 0
+        return 0  # no transceiver to switch on a desktop line
 
     def close(self):
         if not self._on:

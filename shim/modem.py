@@ -1,19 +1,14 @@
 # QuecPython modem: the device's identity, from the board config's "modem"
 # and "model" sections. Each getter returns a str, or -1 where the board
 # has none (getDevMAC on a module without Wi-Fi).
-from shim import _config
+from shim import _config, _modem
 
 _m = _config.section("modem")
 _model = _config.section("model")
 
 
-def _sim(simId):
-    if simId not in (0, 1):
-        raise ValueError("invalid value, simId should be in [0~1].")
-
-
 def getDevImei(simId=0):
-    _sim(simId)
+    _modem.check_simid(simId)
     return _m.get("imei", "866327040830317")
 
 
@@ -22,7 +17,7 @@ def getDevModel():
 
 
 def getDevSN(simId=0):
-    _sim(simId)
+    _modem.check_simid(simId)
     return _m.get("sn", "D1Q20GM050038341P")
 
 

@@ -14,11 +14,6 @@ def _up():
     return _modem.reg() in (1, 5)
 
 
-def _sim(simId):
-    if simId not in (0, 1):
-        raise ValueError("invalid value, simId should be in [0~1].")
-
-
 def csqQueryPoll():
     if _modem.sim() != 1:
         return 99
@@ -26,7 +21,7 @@ def csqQueryPoll():
 
 
 def getSignal(sinrEnable=0, simId=0):
-    _sim(simId)
+    _modem.check_simid(simId)
     if not _up():
         return ([99, 99, 255, 255], [99, 99, 255, 255] + ([255] if sinrEnable else []))
     g, lte = _n.get("signal", [[99, 99, 255, 255], [-51, -76, -5, 255, 18]])
@@ -58,7 +53,7 @@ def _mccmnc():
 
 
 def getConfig(simId=0):
-    _sim(simId)
+    _modem.check_simid(simId)
     return tuple(_cfg[0])
 
 
@@ -72,7 +67,7 @@ def setConfig(mode, roaming=None, simId=0):
 
 
 def getNetMode(simId=0):
-    _sim(simId)
+    _modem.check_simid(simId)
     if not _up():
         return -1
     mcc, mnc = _mccmnc()
@@ -92,14 +87,14 @@ def nitzTime():
 
 
 def operatorName(simId=0):
-    _sim(simId)
+    _modem.check_simid(simId)
     if not _up():
         return -1
     return tuple(_n.get("operator", ["CHN-UNICOM", "UNICOM", "460", "01"]))
 
 
 def getState(simId=0):
-    _sim(simId)
+    _modem.check_simid(simId)
     st = _modem.reg()
     lac, cid, act = _modem.cell()
     if st not in (1, 5):
@@ -107,53 +102,25 @@ def getState(simId=0):
     return ([st, lac, cid, act, 0, 0], [st, lac, cid, act, 0, 0])
 
 
-def _column(i):
-    out = []
-    for rat in (getCellInfo() if _up() else ([], [], [])):
-        for e in rat:
-            out.append(e[i])
-    return out or -1
+def _cells_of(i, serving):
+    """Field i of the cells getCellInfo() reports: a list (all), or the
+    serving cell's (flag 0); -1 when there are none."""
 
+    def get(simId=0):
+        _modem.check_simid(simId)
+        out = [e[i] for rat in getCellInfo() for e in rat if not serving or e[0] == 0]
+        if not out:
+            return -1
+        return out[0] if serving else out
 
-def _serving(i):
-    for rat in (getCellInfo() if _up() else ([], [], [])):
-        for e in rat:
-            if e[0] == 0:
-                return e[i]
-    return -1
+    return get
 
 
 # LTE cell tuples: (flag, cid, mcc, mnc, pci, tac, earfcn, rssi, rsrq)
-def getCi(simId=0):
-    return _column(1)
-
-
-def getServingCi(simId=0):
-    return _serving(1)
-
-
-def getMcc(simId=0):
-    return _column(2)
-
-
-def getServingMcc(simId=0):
-    return _serving(2)
-
-
-def getMnc(simId=0):
-    return _column(3)
-
-
-def getServingMnc(simId=0):
-    return _serving(3)
-
-
-def getLac(simId=0):
-    return _column(5)
-
-
-def getServingLac(simId=0):
-    return _serving(5)
+getCi, getServingCi = _cells_of(1, False), _cells_of(1, True)
+getMcc, getServingMcc = _cells_of(2, False), _cells_of(2, True)
+getMnc, getServingMnc = _cells_of(3, False), _cells_of(3, True)
+getLac, getServingLac = _cells_of(5, False), _cells_of(5, True)
 
 
 def getModemFun():

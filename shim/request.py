@@ -9,7 +9,7 @@ import usocket
 
 
 class Response:
-    def __init__(self, f, decode=True, sizeof=255, length=None):
+    def __init__(self, f, decode=True, sizeof=255):
         self.raw = f
         self.encoding = "utf-8"
         self.decode = decode
@@ -17,7 +17,7 @@ class Response:
         self.status_code = None
         self.reason = b""
         self.headers = {}
-        self._left = length  # Content-Length still to read, None: until the server closes
+        self._left = None  # Content-Length still to read, None: until the server closes
 
     def close(self):
         if self.raw is not None:

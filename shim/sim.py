@@ -12,11 +12,6 @@ _enabled = [bool(_s.get("pin_enabled", False))]
 _book = {}
 
 
-def _simid(simId):
-    if simId not in (0, 1):
-        raise ValueError("invalid value, simId should be in [0~1].")
-
-
 def _checkpin(pin):
     if not isinstance(pin, str) or len(pin) > 15:
         raise ValueError("invalid value, pin should be a string of at most 15 characters")
@@ -181,5 +176,5 @@ def setSwitchcardCallback(usrFun):
 
 
 def genericAccess(simId, cmd):
-    _simid(simId)
+    _modem.check_simid(simId)
     return -1  # no raw APDU access to the simulated card

@@ -7,16 +7,15 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import socketserver
 import ssl
 import subprocess
 import threading
-import time
 
 import pytest
 
 from conftest import free_port
+from qpyshim.faults import _Peer
 
 
 def _mosquitto():
@@ -163,30 +162,16 @@ def make_cert(tmp_path, cn="localhost"):
     return cert, key
 
 
-class Acceptor:
-    """A listener on a free loopback port; each connection goes to _one(c)
-    in a thread of its own until stop()."""
+class Acceptor(_Peer):
+    """qpyshim.faults' loopback peer (a thread per connection, handle(conn)),
+    with the port and stop() these tests use."""
 
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._one, args=(c,), daemon=True).start()
-
-    def _one(self, c):
-        raise NotImplementedError
+    @property
+    def port(self):
+        return int(self.address.rsplit(":", 1)[1])
 
     def stop(self):
-        self.sock.close()
+        self.close()
 
 
 class SilentBroker(Acceptor):
@@ -197,17 +182,12 @@ class SilentBroker(Acceptor):
         self.connects = 0
         super().__init__()
 
-    def _one(self, c):
-        c.settimeout(60)
-        try:
-            if c.recv(1) == b"\x10":
-                self.connects += 1
-                c.sendall(b"\x20\x02\x00\x00")
-            while c.recv(4096):
-                pass  # swallow PINGREQs
-        except OSError:
-            pass
-        c.close()
+    def handle(self, c):
+        if c.recv(1) == b"\x10":
+            self.connects += 1
+            c.sendall(b"\x20\x02\x00\x00")
+        while c.recv(4096):
+            pass  # swallow PINGREQs
 
 
 class TlsEcho(Acceptor):
@@ -224,21 +204,17 @@ class TlsEcho(Acceptor):
         self.peers = []
         super().__init__()
 
-    def _one(self, c):
-        c.settimeout(10)
-        try:
-            with self.ctx.wrap_socket(c, server_side=True) as t:
-                self.peers.append(t.getpeercert())
-                f = t.makefile("rwb")
-                line = f.readline()
-                if self.http:
-                    while f.readline() not in (b"\r\n", b""):
-                        pass
-                    body = b'{"secure": true}'
-                    f.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
-                            % (len(body), body))
-                else:
-                    f.write(b"tls:" + line)
-                f.flush()
-        except (OSError, ssl.SSLError):
-            pass
+    def handle(self, c):
+        with self.ctx.wrap_socket(c, server_side=True) as t:
+            self.peers.append(t.getpeercert())
+            f = t.makefile("rwb")
+            line = f.readline()
+            if self.http:
+                while f.readline() not in (b"\r\n", b""):
+                    pass
+                body = b'{"secure": true}'
+                f.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                        % (len(body), body))
+            else:
+                f.write(b"tls:" + line)
+            f.flush()

@@ -88,11 +88,30 @@ def cert(tmp_path_factory):
     return make_cert(tmp_path_factory.mktemp("tls"))
 
 
-def test_wrap_socket(board, cert):
-    crt, key = cert
-    srv = TlsEcho(crt, key)
-    try:
-        r = board.run(f"""
+@pytest.fixture(scope="module")
+def other(tmp_path_factory):
+    """A certificate that did not sign the server's."""
+    return make_cert(tmp_path_factory.mktemp("other"), cn="someone-else")[0]
+
+
+@pytest.fixture
+def tls_server(cert):
+    """tls_server(**kw) -> a TlsEcho with the test's certificate, stopped after the test."""
+    started = []
+
+    def start(**kw):
+        started.append(TlsEcho(*cert, **kw))
+        return started[-1]
+
+    yield start
+    for srv in started:
+        srv.stop()
+
+
+def test_wrap_socket(board, cert, tls_server):
+    crt = cert[0]
+    srv = tls_server()
+    r = board.run(f"""
 import usocket, ussl
 def roundtrip(**kw):
     s = usocket.socket()
@@ -106,20 +125,16 @@ print('plain', roundtrip())
 print('verified', roundtrip(ca={crt.read_text()!r}))
 print('badkey', err(ussl.wrap_socket, usocket.socket(), None, None, 'not a key')[0])
 """)
-    finally:
-        srv.stop()
     assert r.code == 0, r
     assert r.value("plain") == (b"tls:ping\n", -1)
     assert r.value("verified") == (b"tls:ping\n", -1)
     assert r.value("badkey") == "ValueError"
 
 
-def test_wrong_ca_is_refused(board, cert, tmp_path):
-    crt, key = cert
-    other, _ = make_cert(tmp_path, cn="someone-else")
-    srv = TlsEcho(crt, key)
-    try:
-        r = board.run(f"""
+def test_wrong_ca_is_refused(board, cert, other, tls_server):
+    crt = cert[0]
+    srv = tls_server()
+    r = board.run(f"""
 import usocket, ussl
 s = usocket.socket()
 s.connect(('127.0.0.1', {srv.port}))
@@ -128,20 +143,17 @@ s = usocket.socket()
 s.connect(('127.0.0.1', {srv.port}))
 print('wrongname', err(ussl.wrap_socket, s, 'wrong.example', None, None, {crt.read_text()!r}))
 """)
-    finally:
-        srv.stop()
     assert r.code == 0, r
     # mbedtls's X509 verify failure, as QuecPython reports it (the text is the TLS library's)
     assert r.value("wrongca")[:2] == ("OSError", -0x2700), r
     assert r.value("wrongname")[:2] == ("OSError", -0x2700), r
 
 
-def test_client_certificate(board, cert, tmp_path):
-    crt, key = cert
+def test_client_certificate(board, cert, tmp_path, tls_server):
+    crt = cert[0]
     ccrt, ckey = make_cert(tmp_path, cn="device-1")
-    srv = TlsEcho(crt, key, client_ca=ccrt)
-    try:
-        r = board.run(f"""
+    srv = tls_server(client_ca=ccrt)
+    r = board.run(f"""
 import usocket, ussl
 s = usocket.socket()
 s.connect(('127.0.0.1', {srv.port}))
@@ -150,34 +162,26 @@ t.write('hi\\n')
 print('mutual', t.readline())
 t.close()
 """)
-    finally:
-        srv.stop()
     assert r.code == 0, r
     assert r.value("mutual") == b"tls:hi\n"
     assert srv.peers and dict(x[0] for x in srv.peers[0]["subject"])["commonName"] == "device-1"
 
 
-def test_request_https(board, cert):
-    crt, key = cert
-    srv = TlsEcho(crt, key, http=True)
-    try:
-        r = board.run(f"""
+def test_request_https(board, tls_server):
+    srv = tls_server(http=True)
+    r = board.run(f"""
 import request
 r = request.get('https://localhost:{srv.port}/status')
 print('https', r.status_code, r.json())
 """, net={"hosts": {"localhost": "127.0.0.1"}})
-    finally:
-        srv.stop()
     assert r.code == 0, r
     assert r.value("https") == "200 {'secure': True}"
 
 
-def test_ca_bundle_in_any_order(board, cert, tmp_path):
-    crt, key = cert
-    other, _ = make_cert(tmp_path, cn="someone-else")
-    srv = TlsEcho(crt, key)
-    try:
-        r = board.run(f"""
+def test_ca_bundle_in_any_order(board, cert, other, tls_server):
+    crt = cert[0]
+    srv = tls_server()
+    r = board.run(f"""
 import usocket, ussl
 def check(ca):
     s = usocket.socket()
@@ -190,8 +194,6 @@ def check(ca):
 print('first', check({crt.read_text() + other.read_text()!r}))
 print('second', check({other.read_text() + crt.read_text()!r}))
 """)
-    finally:
-        srv.stop()
     assert r.code == 0, r
     assert r.value("first") == b"tls:x\n"
     assert r.value("second") == b"tls:x\n"
