@@ -4,39 +4,24 @@
 from ._port import port as _p
 
 import socket as _s
+from ._iplit import is_literal
 
 lock = _p.thread.allocate_lock()
 default_src = None  # the default NIC's address, once an app sets one
 gen = 0  # routes never change here: sockets' cached ones stay good
 
 
+# The interpreter's own sockets, as they are.
+socket = _p.socket
+NATIVE_STREAMS = _p.NATIVE_STREAMS
+tcp_state = _p.tcp_state
+abort = _p.abort
+keepalive = _p.setsockopt_keepalive
+reuseaddr = _p.setsockopt_reuseaddr
+
+
 def addr(ip, port):
     return (ip, port)
-
-
-def is_literal(s):
-    if not isinstance(s, str):
-        return False
-    if ":" in s:
-        if s.count("::") > 1:
-            return False
-        groups = s.split(":")
-        if len(groups) > 8:
-            return False
-        for g in groups:
-            if len(g) > 4:
-                return False
-            for c in g:
-                if c not in "0123456789abcdefABCDEF":
-                    return False
-        return True
-    parts = s.split(".")
-    if len(parts) != 4:
-        return False
-    for p in parts:
-        if not p or len(p) > 3 or not p.isdigit() or int(p) > 255:
-            return False
-    return True
 
 
 def is_local(ip):

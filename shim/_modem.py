@@ -20,7 +20,7 @@ _callback = None
 net_cb = None  # net.setCallback: (1, data_state, lac, cid, act) on a registration change
 sim_cb = None  # sim.setCallback: 1 inserted, 2 removed (with detection on)
 sim_det = [0, 0]  # sim.setSimDet: (enabled, insert level)
-driver = _p.link()  # None: the simulated modem
+from ._stack import link as driver  # None: the simulated modem
 gone = set()  # addresses of profiles that are down: sockets using them fail
 
 

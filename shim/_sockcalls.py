@@ -7,7 +7,7 @@ from ._port import port as _p
 from . import _limits
 
 _err = _p.oserror
-_net = _p.stack()
+from ._stack import net as _net
 
 
 class Guard:

@@ -46,6 +46,14 @@ _back = {}  # (ip, real_port) -> app_port
 
 addr = _p.pack  # (ip, port) -> the native socket's address form
 
+# The host's own sockets carry the traffic.
+socket = _p.socket
+NATIVE_STREAMS = _p.NATIVE_STREAMS
+tcp_state = _p.tcp_state
+abort = _p.abort
+keepalive = _p.setsockopt_keepalive
+reuseaddr = _p.setsockopt_reuseaddr
+
 
 def is_local(ip):
     return ip.startswith("127.") or ip in ("::1", "0.0.0.0", "::")

@@ -80,7 +80,8 @@ def setDNSServer(profileID, simID, priDNS, secDNS):
     _pid(profileID)
     if simID != 0:
         raise ValueError("invalid value, simID should be 0.")
-    net = _p.stack()
+    from ._stack import net
+
     for ip in (priDNS, secDNS):
         if not isinstance(ip, str) or not net.is_literal(ip):
             return -1

@@ -10,7 +10,7 @@ from . import _modem
 from ._sockargs import integer as _int, address as _address, port as _port
 from ._sockcalls import Guard, Dest, admit, accept, same, done
 
-_net = _p.stack()  # the desktop's virtual network, or the board's own stack
+from ._stack import net as _net  # the host's sockets, a board's lwIP, or a modem's stack
 
 AF_INET = 2
 AF_INET6 = 10
@@ -49,7 +49,7 @@ class socket:
         if _native is None:
             if af not in (AF_INET, AF_INET6) or type not in (1, 2, 3):
                 raise _err(22)
-            _native = _p.socket(af, type)
+            _native = _net.socket(af, type)
             self._st = _NEW
         else:
             self._st = _CONNECTED
@@ -79,7 +79,7 @@ class socket:
         # native stream methods themselves: on ports whose native calls
         # already answer as QuecPython does (a timeout is OSError(110)), the
         # app's reads and writes then run no Python at all.
-        if not _p.NATIVE_STREAMS or self._to == 0 or self._type != SOCK_STREAM:
+        if not _net.NATIVE_STREAMS or self._to == 0 or self._type != SOCK_STREAM:
             return
         _limits.locked(self._go_native)  # not over an abort under way
 
@@ -120,7 +120,7 @@ class socket:
             self._dead = True
             self._st = _FAILED
             self._slow()  # later calls go through the wrappers: 103
-        _p.abort(self._s)  # wakes a thread blocked in recv/send on it
+        _net.abort(self._s)  # wakes a thread blocked in recv/send on it
 
     def _route_from(self):
         # Which local address the traffic leaves from; none while no data call is up.
@@ -204,7 +204,7 @@ class socket:
             else:
                 self._st = _CONNECTED
         if dead:
-            _p.abort(self._s)
+            _net.abort(self._s)
             raise _err(103)
         self._fast()
 
@@ -319,12 +319,12 @@ class socket:
     def setsockopt(self, level, optname, value):
         # QuecPython ignores `level` and dispatches on the option alone.
         if optname == SO_REUSEADDR:
-            _p.setsockopt_reuseaddr(self._s, 1 if value else 0)
+            _net.reuseaddr(self._s, 1 if value else 0)
         elif optname == TCP_KEEPALIVE:
             if not 0 <= _int(value, "TCP_KEEPALIVE value") <= 120:
                 raise ValueError("TCP_KEEPALIVE is in minutes, 1-120 (0 turns it off)")
             if self._type == SOCK_STREAM:
-                _p.setsockopt_keepalive(self._s, value)
+                _net.keepalive(self._s, value)
         else:
             print("Warning: lwip.setsockopt() option not implemented")
 
@@ -335,7 +335,7 @@ class socket:
         if st == _CONNECTING:
             st = self._settle()
         if st == _CONNECTED:
-            return _p.tcp_state(self._s)
+            return _net.tcp_state(self._s)
         return 0 if st == _FAILED else st
 
     def _settle(self):

@@ -1,0 +1,106 @@
+# A serial modem's own TCP/IP stack as the stack under usocket: the driver
+# makes the sockets, the modem resolves names, and addresses go to it as the
+# app wrote them (there is no virtual network in between: on the desktop the
+# modem simulator keeps traffic on loopback).
+from ._port import port as _p
+from . import _config
+from ._iplit import is_literal
+
+
+class ModemNet:
+    NATIVE_STREAMS = True  # the driver's sockets raise OSError(110) on a timeout
+    is_literal = staticmethod(is_literal)
+    is_local = staticmethod(is_literal)  # every address is the modem's business
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.lock = _p.thread.allocate_lock()
+        self.gen = 0  # routes never change: cached sendto destinations stay good
+        self.default_src = None
+
+    def socket(self, af, type):
+        if af != 2:
+            raise _p.oserror(97)  # EAFNOSUPPORT: these modems speak IPv4
+        if type not in (1, 2):
+            raise _p.oserror(93)  # EPROTONOSUPPORT: no raw sockets on a modem
+        return self.driver.socket(type)
+
+    def tcp_state(self, s):
+        return s.state()
+
+    def abort(self, s):
+        s.abort()
+
+    def keepalive(self, s, minutes):
+        pass  # the modem's own setting
+
+    def reuseaddr(self, s, on):
+        pass
+
+    def addr(self, ip, port):
+        return (ip, port)
+
+    def view(self, a):
+        return a
+
+    def route(self, ip, port, type):
+        return (ip, port)
+
+    def bind(self, s, ip, port, type):
+        s.bind((ip, port))
+        return None
+
+    def release(self, key):
+        pass
+
+    def resolve(self, host):
+        if not isinstance(host, str):
+            raise TypeError("host must be a str")
+        if host == "":
+            return "0.0.0.0"
+        if is_literal(host):
+            return host
+        return self.driver.resolve(host)
+
+
+class _DeadLine:
+    # The configured line could not be opened: the modem never answers.
+    def read(self, n):
+        return b""
+
+    def readable(self, ms):
+        _p.time.sleep_ms(ms)
+        return False
+
+    def write(self, data):
+        return len(data)
+
+    def close(self):
+        pass
+
+
+def _driver(kind):
+    # Spelled out, not __import__: a firmware freezer must see each import.
+    if kind == "xbee":
+        from ._xbee import XBee as D
+    elif kind == "telit":
+        from ._telit import Telit as D
+    elif kind == "eswifi":
+        from ._eswifi import EsWifi as D
+    elif kind == "wip":
+        from ._wip import Wip as D
+    else:
+        raise ValueError('stack "driver" must be "native", "xbee", "telit", "eswifi" or "wip", not %r' % kind)
+    return D
+
+
+def load(kind, cfg):
+    from ._mline import open_line
+
+    D = _driver(kind)
+    try:
+        line = open_line(cfg)
+    except (OSError, ValueError) as e:
+        _config.log("stack: can't open the %s modem's line %r: %s" % (kind, cfg.get("line"), e))
+        line = _DeadLine()
+    return ModemNet(D(line, cfg))

@@ -1,0 +1,33 @@
+# The seam between QuecPython's socket modules (usocket, dataCall, checkNet)
+# and the network stack under them. The board config's "stack" section picks
+# one: the interpreter's own sockets ("native", the default: the desktop's
+# virtual network or a board's lwIP), or a serial modem's own TCP/IP stack
+# through a driver ("xbee", "telit", "eswifi", "wip").
+#
+# A stack provides:
+#   socket(af, type)     a socket with the native socket's calls and errors
+#   NATIVE_STREAMS       its read/readinto/readline/write already raise
+#                        OSError(110) on a timeout, as QuecPython does
+#   tcp_state(s)         lwIP's state number of a connected stream socket
+#   abort(s)             end s so a thread blocked on it wakes (data call drop)
+#   keepalive(s, min) / reuseaddr(s, on)
+#   lock, gen, default_src
+#   addr(ip, port)       the socket's address form; view(raw) turns it back
+#   is_literal(s) / is_local(ip) / resolve(host) / route(ip, port, type)
+#   bind(s, ip, port, type) -> a key for release(key), or None
+# and `link`: what stands behind dataCall's profile 1 (None: the simulated
+# modem of the board config), with start/sim/reg/bring as _modem asks.
+from ._port import port as _p
+from . import _config
+
+_c = _config.section("stack")
+kind = _c.get("driver", "native")
+if kind == "native":
+    net = _p.stack()
+    link = _p.link()
+else:
+    from ._modemnet import load
+
+    net = load(kind, _c)
+    link = net.driver
+del _c
