@@ -29,6 +29,9 @@ def build_parser():
     r.add_argument("--uart", action="append", metavar="N[=PATH]",
                    help="give the app machine.UART(N): a serial device PATH, or without one a pty "
                         "whose other end is printed for a terminal program (repeatable)")
+    r.add_argument("--modem", choices=("xbee", "telit", "eswifi", "wip"),
+                   help="carry the app's sockets over a simulated serial modem of this kind "
+                        "(its driver in the shim, the simulator on a pty)")
     r.add_argument("--flash", metavar="DIR",
                    help="keep the board's filesystem in DIR (default: a temporary folder)")
 
@@ -72,6 +75,10 @@ def build_parser():
     b.add_argument("--link", metavar="PATH", help="also make PATH a symlink to the pty")
     b.add_argument("--echo", action="store_true", help="also print everything the board prints")
 
+    from .modemsim import cli as modem_cli
+
+    modem_cli.add_parser(sub)
+
     s = sub.add_parser("stubcheck", help="compare the shim with QuecPython's published stubs")
     s.add_argument("--write", action="store_true", help="refresh the report in shim/README.md")
     return p
@@ -93,7 +100,7 @@ def main(argv=None):
         from . import runner
 
         return runner.run(args.app, runtime=args.runtime, net=args.net, duration=args.duration,
-                          board=args.board, flash=args.flash, uarts=args.uart)
+                          board=args.board, flash=args.flash, uarts=args.uart, modem=args.modem)
     if args.command == "image":
         from . import image
 
@@ -115,6 +122,10 @@ def main(argv=None):
         from . import vboard
 
         return vboard.main(args.dir, args.echo, args.link)
+    if args.command == "modem":
+        from .modemsim import cli as modem_cli
+
+        return modem_cli.main(args)
     if args.command == "stubcheck":
         from . import stubcheck
 

@@ -82,7 +82,28 @@ def _uarts(cfg, uarts, stack):
         lines[n] = path
 
 
-def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None, uarts=None):
+def _modem(cfg, dialect, stack):
+    """--modem DIALECT: a simulated modem on a pty, and the config's stack
+    section pointed at it (its options, e.g. api_mode, go to both sides)."""
+    from .modemsim import make
+
+    sect = cfg["stack"] = dict(cfg.get("stack") or {})
+    sect["driver"] = dialect
+    opts = {k: sect[k] for k in ("api_mode", "guard_ms", "sockets") if k in sect}
+    if dialect != "xbee":
+        opts.pop("api_mode", None)
+    if dialect not in ("telit", "wip"):
+        opts.pop("guard_ms", None)
+    sim = make(dialect, cfg=cfg, baud=sect.get("baudrate") if sect.get("paced") else None,
+               ip=sect.get("modem_ip", "127.0.0.1"), **opts).start()
+    stack.callback(sim.stop)
+    sect["line"] = sim.line.path
+    print(f"qpyshim: a simulated {dialect} modem on {sim.line.path} carries the app's sockets",
+          file=sys.stderr, flush=True)
+    return sim
+
+
+def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None, uarts=None, modem=None):
     paths.check_checkout()
     board_json = paths.board_dir(board) / "board.json"
     if not (paths.BOARDS / board / "startup.py").is_file():
@@ -105,6 +126,8 @@ def run(app, runtime="micropython", net=None, duration=None, board="unix", flash
             if s["endpoint"] not in endpoints:  # a user's own mapping wins
                 server = stack.enter_context(standins.KINDS[s["kind"]]())
                 endpoints[s["endpoint"]] = server.address
+        if modem:
+            _modem(cfg, modem, stack)
         try:
             _uarts(cfg, uarts, stack)
         except netconfig.ConfigError as e:

@@ -66,7 +66,8 @@ class MSocket(io.IOBase):
         self.type = type  # 1 stream, 2 datagram
         self.id = None  # the modem's handle for it
         self.st = NEW
-        self.rx = bytearray()
+        self.rx = []  # received chunks (MicroPython's bytearray can't drop a head)
+        self.rxoff = 0  # bytes of rx[0] already read
         self.dgrams = []  # [(data, (ip, port))]
         self.clients = []  # [(MSocket, (ip, port))] accepted, not yet taken
         self.eof = False  # the peer finished; what is in rx is still readable
@@ -82,8 +83,18 @@ class MSocket(io.IOBase):
     # -- told by the reader --------------------------------------------------
     def feed(self, data):
         with self.lock:
-            self.rx.extend(data)
+            self.rx.append(data)
         self.ev.wake()
+
+    def _take(self, n):
+        # Under the lock, rx not empty: at most n bytes of the first chunk.
+        c, off = self.rx[0], self.rxoff
+        if len(c) - off <= n:
+            self.rx.pop(0)
+            self.rxoff = 0
+            return c[off:] if off else c
+        self.rxoff = off + n
+        return c[off:off + n]
 
     def datagram(self, data, addr):
         with self.lock:
@@ -185,9 +196,7 @@ class MSocket(io.IOBase):
             self._wait(self._readable)
         with self.lock:
             if self.rx:
-                out = bytes(self.rx[:n])
-                del self.rx[:n]
-                return out
+                return self._take(n)
         if self.err:
             raise _err(self.err)
         return b""  # the peer's orderly end
@@ -250,7 +259,7 @@ class MSocket(io.IOBase):
 
     def readline(self):
         out = bytearray()
-        while not out.endswith(b"\n"):
+        while not out or out[-1] != 10:
             b = self.recv(1)
             if not b:
                 break
@@ -425,15 +434,26 @@ class Driver:
         _t.start_new_thread(self._boot, ())
 
     def _boot(self):
+        # Until the modem answers, ask again each second (a simulator or a
+        # modem may come up after the board); say so once.
         from . import _config
 
-        try:
-            self.init()
-            self.answered = True
-            if self.want:
+        told = False
+        while True:
+            try:
+                self.init()
+                break
+            except OSError as e:
+                if not told:
+                    _config.log("%s: no answer from the modem yet (%s); still trying" % (self.NAME, e))
+                    told = True
+                _time.sleep_ms(1000)
+        self.answered = True
+        if self.want:
+            try:
                 self.bring_up()
-        except OSError as e:
-            _config.log("%s: the modem did not come up (%s); check the stack section's line" % (self.NAME, e))
+            except OSError as e:
+                _config.log("%s: the data link did not come up (%s)" % (self.NAME, e))
 
     def sim(self):
         return 1 if self.answered else 0

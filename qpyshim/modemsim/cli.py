@@ -1,0 +1,77 @@
+"""`qpyshim modem DIALECT`: serve one simulated modem until Ctrl-C. Faults
+can be armed at start (--fault) or typed on standard input, one a line."""
+
+import json
+import sys
+from pathlib import Path
+
+from . import make
+from .base import FAULTS, PtyLine, TcpLine
+
+
+def add_parser(sub):
+    m = sub.add_parser("modem", help="simulate a serial modem (XBee, Telit, eS-WiFi, Sierra WIP) on a pty or TCP port")
+    m.add_argument("dialect", choices=("xbee", "telit", "eswifi", "wip"))
+    where = m.add_mutually_exclusive_group()
+    where.add_argument("--pty", action="store_true", help="serve on a new pty (the default); its path is printed")
+    where.add_argument("--tcp", type=int, metavar="PORT", help="serve on 127.0.0.1:PORT (0: any free port)")
+    m.add_argument("--link", metavar="PATH", help="also make PATH a symlink to the pty")
+    m.add_argument("--net", metavar="FILE.json",
+                   help="hosts and endpoints the modem's network has (the same form as qpyshim run's --net)")
+    m.add_argument("--baud", type=int, metavar="N", help="pace the line like a UART at N baud (default: unpaced)")
+    m.add_argument("--ip", default="127.0.0.1", help="the modem's own address (default: 127.0.0.1)")
+    m.add_argument("--sockets", type=int, metavar="N", help="the modem's socket limit (default: the model's)")
+    m.add_argument("--api-mode", type=int, choices=(1, 2), default=1, help="XBee: API mode 1, or 2 (escaped)")
+    m.add_argument("--guard-ms", type=int, metavar="MS", help="Telit/WIP: +++ escape guard time (default: 1000)")
+    m.add_argument("--fault", action="append", default=[], choices=FAULTS, metavar="FAULT",
+                   help=f"arm a fault at start (repeatable): {', '.join(FAULTS)}")
+    m.add_argument("--log", action="store_true", help="print every byte both ways on stderr")
+
+
+def options(args):
+    opts = {}
+    if args.sockets is not None:
+        opts["sockets"] = args.sockets
+    if args.dialect == "xbee":
+        opts["api_mode"] = args.api_mode
+    if args.guard_ms is not None and args.dialect in ("telit", "wip"):
+        opts["guard_ms"] = args.guard_ms
+    return opts
+
+
+def main(args):
+    cfg = {}
+    if args.net:
+        try:
+            cfg = json.loads(Path(args.net).read_text())
+        except (OSError, ValueError) as e:
+            print(f"qpyshim: --net {args.net}: {e}", file=sys.stderr)
+            return 2
+    line = TcpLine(args.tcp) if args.tcp is not None else PtyLine()
+    if args.link and isinstance(line, PtyLine):
+        link = Path(args.link)
+        if link.is_symlink():
+            link.unlink()
+        link.symlink_to(line.path)
+    sim = make(args.dialect, line, cfg=cfg, baud=args.baud, ip=args.ip,
+               log=sys.stderr if args.log else None, faults=args.fault, **options(args))
+    print(f"qpyshim: {args.dialect} modem on {line.path}"
+          f"{f' at {args.baud} baud' if args.baud else ''}; type a fault name ({', '.join(FAULTS)}) to inject it",
+          file=sys.stderr, flush=True)
+    sim.start()
+    try:
+        for text in sys.stdin:
+            name = text.strip()
+            if not name:
+                continue
+            try:
+                sim.fault(name)
+                print(f"qpyshim: {name}", file=sys.stderr, flush=True)
+            except ValueError as e:
+                print(f"qpyshim: {e}", file=sys.stderr, flush=True)
+        sim.thread.join()  # standard input closed: serve until Ctrl-C
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+    return 0
