@@ -323,6 +323,7 @@ class Driver:
         self.ip = "0.0.0.0"
         self.up = False  # the data context (PDP / Wi-Fi) is up
         self.answered = False  # the modem has answered once: the "SIM" stage
+        self.dead = False  # the line could not be opened
         self.registered = False
         self.want = False
         self.update = None
@@ -456,7 +457,11 @@ class Driver:
                 _config.log("%s: the data link did not come up (%s)" % (self.NAME, e))
 
     def sim(self):
-        return 1 if self.answered else 0
+        # 18 "initializing" until the modem first answers (checkNet waits on
+        # it); 0, "no card", when its line could not even be opened.
+        if self.answered:
+            return 1
+        return 0 if self.dead else 18
 
     def reg(self):
         if not self.answered:

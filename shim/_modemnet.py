@@ -99,8 +99,9 @@ def load(kind, cfg):
 
     D = _driver(kind)
     try:
-        line = open_line(cfg)
+        d = D(open_line(cfg), cfg)
     except (OSError, ValueError) as e:
         _config.log("stack: can't open the %s modem's line %r: %s" % (kind, cfg.get("line"), e))
-        line = _DeadLine()
-    return ModemNet(D(line, cfg))
+        d = D(_DeadLine(), cfg)
+        d.dead = True
+    return ModemNet(d)
