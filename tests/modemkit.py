@@ -34,3 +34,10 @@ def stack(sim, **extra):
         sect["api_mode"] = 2
     sect.update(extra)
     return {"stack": sect}
+
+# What the app sees, per dialect (documented in README's Modems section):
+# the errno of a recv on a connection the network dropped ("drop" fault),
+# of a connect the far end refused, and of a listen the modem refused.
+DROP_ERRNO = {"xbee": 104, "telit": 104, "eswifi": 104, "wip": 104}
+REFUSED_ERRNO = {"xbee": 111, "telit": 111, "eswifi": 111, "wip": 111}
+LISTEN_REFUSED_ERRNO = {"xbee": 5, "telit": 98, "eswifi": 5, "wip": 98}
