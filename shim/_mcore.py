@@ -3,7 +3,6 @@
 # and the driver skeleton: one reader thread owns the line and turns bytes
 # into replies and socket events; app threads take the command lock, write a
 # request and wait for the reader to hand them the reply.
-import io
 from ._port import port as _p
 
 _t = _p.thread
@@ -55,7 +54,7 @@ def wait_until(ev, ready, seconds):
 NEW, CONNECTING, CONNECTED, LISTENING, BOUND, CLOSED = 0, 2, 4, 1, 3, -1
 
 
-class MSocket(io.IOBase):
+class MSocket(_p.STREAM_BASE):
     """A socket on the modem's own stack, with the native socket's manners:
     OSError(errno), b'' at the end of a stream, (data, (ip, port)) from
     recvfrom. The reader fills rx/dgrams/clients; app threads wait on ev.
@@ -161,6 +160,8 @@ class MSocket(io.IOBase):
             raise _err(22)
         self._wait(self._has_client)
         with self.lock:
+            if not self.clients:
+                raise _err(self.err or 11)  # ended (link lost): its errno, not an IndexError
             conn, addr = self.clients.pop(0)
         self.d.accepted(self, conn)
         return conn, addr

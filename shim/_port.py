@@ -28,6 +28,7 @@
 #   LIMITS                {"sockets": n or None, "thread_stack": bytes} defaults
 #   NATIVE_STREAMS        True when the native read/readinto/readline/write of
 #                         a blocking socket already raise what QuecPython does
+#   STREAM_BASE           the class a modem driver's socket derives from
 #   stderr                the stream for diagnostics
 #   expose(dir, names)    make the modules `names` in `dir` importable by name
 #   waker()               an object with wait(ms) that wake() ends early

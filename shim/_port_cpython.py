@@ -312,6 +312,9 @@ def fd_count():
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
 NATIVE_STREAMS = True  # the adapter above raises OSError(110) on a timeout
+# What a driver's socket derives from: on CPython a plain object (io.IOBase
+# would close it from the garbage collector, sending the modem a command).
+STREAM_BASE = object
 
 
 def stack():

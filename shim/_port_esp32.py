@@ -20,6 +20,10 @@ CONFIG = "/board.json"  # written by `qpyshim image` / `qpyshim deploy`
 LIMITS = {"sockets": 10, "thread_stack": 8192}
 NATIVE_STACK = True
 NATIVE_STREAMS = False  # lwIP's stream errors differ: the shim's wrappers map them
+# What a driver's socket derives from: an IOBase with ioctl() is pollable.
+import io as _io  # noqa: E402
+
+STREAM_BASE = _io.IOBase
 
 
 def oserror(n):

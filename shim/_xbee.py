@@ -33,59 +33,75 @@ def encode(data, escaped=False):
 
 
 class Decoder:
-    """Bytes in, whole frames' data out. A bad checksum, an oversized
-    length or (in mode 2) a delimiter inside a frame drops what was read
-    and looks for the next 0x7E; `bad` counts the frames dropped."""
+    """Bytes in, whole frames' data out. A bad checksum or an oversized
+    length drops the frame and looks again for a 0x7E from just after the
+    one that started it (in mode 1 a good frame may hide in what a bad
+    length swallowed); in mode 2 a raw 0x7E always starts a new frame.
+    `bad` counts the frames dropped."""
 
     def __init__(self, escaped=False):
         self.escaped = escaped
-        self.buf = bytearray()
-        self.need = -1  # -1: looking for 0x7E; -2/-3: the two length bytes; else data bytes left
+        self.buf = bytearray()  # the frame's data and checksum, unescaped
+        self.raw = bytearray()  # mode 1: the frame's bytes as they came, for a rescan
+        self.need = -1  # -1: looking for 0x7E; -2/-3: the length bytes; else bytes left
         self.n = 0
         self.esc = False
         self.bad = 0
 
     def feed(self, data):
         out = []
+        self._feed(data, out)
+        return out
+
+    def _feed(self, data, out):
         esc_mode = self.escaped
-        for b in data:
+        for i in range(len(data)):
+            b = data[i]
             if b == 0x7E and (esc_mode or self.need == -1):
                 if self.need != -1:
                     self.bad += 1  # a delimiter inside a frame: resync on it
                 self.need, self.n, self.esc = -2, 0, False
                 self.buf = bytearray()
+                self.raw = bytearray()
                 continue
             if self.need == -1:
                 continue  # noise between frames
-            if esc_mode:
-                if self.esc:
-                    b ^= 0x20
-                    self.esc = False
-                elif b == 0x7D:
-                    self.esc = True
-                    continue
+            if not esc_mode:
+                self.raw.append(b)
+            elif self.esc:
+                b ^= 0x20
+                self.esc = False
+            elif b == 0x7D:
+                self.esc = True
+                continue
             if self.need == -2:
                 self.n, self.need = b << 8, -3
             elif self.need == -3:
                 self.n |= b
                 if not 0 < self.n <= MAX_FRAME:
-                    self.bad += 1
-                    self.need = -1
-                else:
-                    self.need = self.n + 1  # the data, then the checksum
+                    self._drop(data[i + 1:], out)
+                    return
+                self.need = self.n + 1  # the data, then the checksum
             else:
                 self.buf.append(b)
                 self.need -= 1
                 if self.need == 0:
-                    self.need = -1
-                    frame = self.buf
-                    self.buf = bytearray()
-                    if sum(frame) & 0xFF == 0xFF:
-                        out.append(bytes(frame[:-1]))
+                    if sum(self.buf) & 0xFF == 0xFF:
+                        out.append(bytes(self.buf[:-1]))
+                        self.need = -1
+                        self.buf = bytearray()
+                        self.raw = bytearray()
                     else:
-                        self.bad += 1
-        return out
+                        self._drop(data[i + 1:], out)
+                        return
 
+    def _drop(self, rest, out):
+        self.bad += 1
+        again = bytes(self.raw) if not self.escaped else b""
+        self.need, self.buf, self.raw = -1, bytearray(), bytearray()
+        if again:
+            self._feed(again, out)  # no 0x7E in it: nothing; else a frame starts there
+        self._feed(rest, out)
 
 def _ip(b):
     return "%d.%d.%d.%d" % (b[0], b[1], b[2], b[3])

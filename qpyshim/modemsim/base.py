@@ -14,6 +14,9 @@ import tty
 
 from .net import SimNet, UnknownHost, Unreachable
 
+# epoll waits whole milliseconds: a paced line due within one is served at
+# once (its accounting still runs from when it was due, so the rate holds).
+SLACK = 0.001
 FAULTS = ("drop", "refuse-listen", "refuse-connect", "lose-context", "garble", "restart")
 
 
@@ -146,7 +149,7 @@ class Simulator:
 
     def _pump_line(self):
         now = time.monotonic()
-        if self.txbuf and now >= self.tx_free:
+        if self.txbuf and now >= self.tx_free - SLACK:
             n = len(self.txbuf) if self.rate is None else max(1, min(len(self.txbuf), int(self.rate * 0.004)))
             done = self.line.write(bytes(self.txbuf[:n]))
             del self.txbuf[:done]
@@ -156,7 +159,7 @@ class Simulator:
                 self.tx_free = max(now, self.tx_free) + done / self.rate
         # While the paced line is still "carrying" the last bytes read, the
         # line is not watched: the driver's next bytes wait in the pty.
-        want = self.line.fileno() if now >= self.rx_free else None
+        want = self.line.fileno() if now >= self.rx_free - SLACK else None
         if want != self._line_fd:
             if self._line_fd is not None:
                 try:
@@ -293,9 +296,9 @@ class Simulator:
             now = time.monotonic()
             timeout = 1.0
             if self.txbuf:
-                timeout = min(timeout, max(0.0, self.tx_free - now))
-            if now < self.rx_free:
-                timeout = min(timeout, self.rx_free - now)
+                timeout = min(timeout, max(0.0, self.tx_free - SLACK - now))
+            if self._line_fd is None:  # unwatched until rx_free, which may have passed since _pump_line looked
+                timeout = min(timeout, max(0.0, self.rx_free - SLACK - now))
             for key, mask in self.sel.select(timeout):
                 try:
                     if key.data is None:  # a host socket
