@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import hostinfo
+import modems
 import procs
 import report
 import startup
@@ -26,6 +27,8 @@ def parse(argv):
     p.add_argument("--clients", type=int, default=1000, help="clients in the held-connections run")
     p.add_argument("--hold-runs", type=int, default=3, help="held-connections runs per mode")
     p.add_argument("--startup-runs", type=int, default=40, help="starts per variant (default 40)")
+    p.add_argument("--modem-k", type=int, default=3, help="runs per modem row (default 3)")
+    p.add_argument("--modem-seconds", type=float, default=3.0, help="sending time of one modem run (default 3)")
     p.add_argument("--pin", action="store_true",
                    help="taskset: server on CPU 0, client on CPU 1 (slower here; see README)")
     p.add_argument("--only", nargs="*", metavar="NAME", help="measure only these (names as in results.json)")
@@ -35,6 +38,7 @@ def parse(argv):
     a.out = a.out or HERE / "results.json"
     if a.quick:
         a.k, a.seconds, a.clients, a.hold_runs, a.startup_runs = 1, 0.1, 20, 1, 1
+        a.modem_k, a.modem_seconds = 1, 0.5
     return a
 
 
@@ -103,6 +107,24 @@ def measure_startup(a):
     return out
 
 
+def measure_modem(name, title, dialect, baud, a):
+    """A modem row: "raw" is the line rate (baud / 10 bytes a second), "shim"
+    the payload rate the app got through the driver and simulator."""
+    tick = _progress(name)
+    got = []
+    for i in range(a.modem_k):
+        got.append(modems.sample(dialect, baud, a.modem_seconds) / 1024)
+        tick("payload", i, got[-1])
+    line = [baud / 10 / 1024] * len(got)
+    m = _with_value(_both(line, got), "best")
+    t = suite.Target("ratio", modems.TARGET, f">= {modems.TARGET} of line rate")
+    m.update(title=title, unit="KiB/s", target=dataclasses.asdict(t),
+             ratio=stats.ratio(m["shim"]["best"], m["raw"]["best"]),
+             ratio_median=stats.ratio(m["shim"]["median"], m["raw"]["median"]))
+    m["pass"] = m["ratio"] >= t.value
+    return m
+
+
 def main(argv=None):
     a = parse(argv)
     procs.raise_nofile()
@@ -118,11 +140,15 @@ def main(argv=None):
         measurements.update(measure_hold(a))
     if pick(*suite.STARTUP.values()):
         measurements.update(measure_startup(a))
+    for name, title, dialect, baud in modems.rows(a):
+        if pick(name):
+            measurements[name] = measure_modem(name, title, dialect, baud, a)
     machine = dict(hostinfo.describe(), loadavg_1min_start=load_before)
     results = {
         "machine": machine,
         "settings": {"k": a.k, "seconds": a.seconds, "clients": a.clients, "hold_runs": a.hold_runs,
-                     "startup_runs": a.startup_runs, "pin": a.pin, "quick": a.quick,
+                     "startup_runs": a.startup_runs, "modem_k": a.modem_k,
+                     "modem_seconds": a.modem_seconds, "pin": a.pin, "quick": a.quick,
                      "wall_s": round(time.monotonic() - t0, 1)},
         "measurements": measurements,
     }
