@@ -63,7 +63,7 @@ def parse_endpoint(text, where):
 SECTIONS = {"model": dict, "datacall": dict, "sim": dict, "net": dict, "nics": dict,
             "hosts": dict, "endpoints": dict, "ports": dict, "stand_ins": list,
             "link": dict, "limits": dict, "target": dict, "firewall": dict, "control": dict,
-            "cell": dict, "modem": dict, "power": dict, "usbnet": dict, "uart": dict}
+            "cell": dict, "modem": dict, "power": dict, "usbnet": dict, "uart": dict, "stack": dict}
 # Module models the desktop can take the limits of (shim/_limits.py's table).
 PROFILES = ("EC200A", "ECxxxG", "ECxxxU", "BG95")
 
@@ -100,6 +100,9 @@ def validate(cfg, source):
     from . import cellconfig
 
     cellconfig.validate(sections, source, ConfigError)
+    from . import stackconfig
+
+    stackconfig.validate(sections["stack"], source, ConfigError)
     for kind, nic in sections["nics"].items():
         _object(nic, f"{source}: nics.{kind}")
         if "ipv4" in nic:

@@ -126,9 +126,12 @@ def run(app, runtime="micropython", net=None, duration=None, board="unix", flash
             if s["endpoint"] not in endpoints:  # a user's own mapping wins
                 server = stack.enter_context(standins.KINDS[s["kind"]]())
                 endpoints[s["endpoint"]] = server.address
-        if modem:
-            _modem(cfg, modem, stack)
         try:
+            if modem:
+                _modem(cfg, modem, stack)
+            from .stackconfig import check_line
+
+            check_line(cfg.get("stack") or {}, netconfig.ConfigError)
             _uarts(cfg, uarts, stack)
         except netconfig.ConfigError as e:
             print(f"qpyshim: {e}", file=sys.stderr)

@@ -1,0 +1,36 @@
+"""The board config's "stack" section: which network stack the app's
+sockets use (shim/_stack.py reads it on the board), checked on the host
+before a board runs."""
+
+DRIVERS = ("native", "xbee", "telit", "eswifi", "wip")
+WHOLE = ("baudrate", "guard_ms", "command_timeout_ms", "connect_timeout_s", "poll_ms")
+
+
+def validate(stack, source, error):
+    if not isinstance(stack, dict):
+        raise error(f"{source}: stack must be an object, not {type(stack).__name__}")
+    driver = stack.get("driver", "native")
+    if driver not in DRIVERS:
+        raise error(f"{source}: stack.driver must be one of {', '.join(DRIVERS)}, not {driver!r}")
+    line = stack.get("line")
+    if line is not None:
+        if isinstance(line, bool) or not isinstance(line, (int, str)) or (isinstance(line, int) and line < 0):
+            raise error(f"{source}: stack.line must be a UART number, a device path or \"tcp:HOST:PORT\"")
+        if isinstance(line, str) and line.startswith("tcp:"):
+            host, _, port = line[4:].rpartition(":")
+            if not port.isdigit() or not 0 < int(port) < 65536:
+                raise error(f"{source}: stack.line {line!r}: expected tcp:HOST:PORT with a port 1-65535")
+    for key in WHOLE:
+        v = stack.get(key, 1)
+        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+            raise error(f"{source}: stack.{key} must be a whole number > 0")
+    if stack.get("api_mode", 1) not in (1, 2):
+        raise error(f"{source}: stack.api_mode must be 1 (API) or 2 (API with escaping)")
+
+
+def check_line(stack, error):
+    """A modem stack needs a line once the runner has had its say (--modem)."""
+    if stack.get("driver", "native") != "native" and stack.get("line") is None:
+        raise error(f"stack.driver is {stack['driver']!r} but stack.line names no serial line: "
+                    f"give a device path, a UART number or \"tcp:HOST:PORT\", or run with --modem {stack['driver']} "
+                    f"for a simulated one")
