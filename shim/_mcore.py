@@ -284,6 +284,10 @@ class MSocket(_p.STREAM_BASE):
             self.close()
         return 0
 
+    def readable(self, ms):
+        """Whether a read would find data (or the end) within ms."""
+        return self.d.poll_wait(self, self._readable, ms / 1000)
+
     def state(self):
         """lwIP's tcp_state number for a connected stream: 4 up, 7 the peer
         ended (CLOSE_WAIT), 0 gone."""

@@ -31,6 +31,9 @@ class ModemNet:
     def abort(self, s):
         s.abort()
 
+    def readable(self, s, ms):
+        return s.readable(ms)
+
     def keepalive(self, s, minutes):
         pass  # the modem's own setting
 

@@ -10,6 +10,7 @@
 #                        OSError(110) on a timeout, as QuecPython does
 #   tcp_state(s)         lwIP's state number of a connected stream socket
 #   abort(s)             end s so a thread blocked on it wakes (data call drop)
+#   readable(s, ms)      whether s has data within ms (TLS sockets too on native)
 #   keepalive(s, min) / reuseaddr(s, on)
 #   lock, gen, default_src
 #   addr(ip, port)       the socket's address form; view(raw) turns it back

@@ -51,6 +51,7 @@ socket = _p.socket
 NATIVE_STREAMS = _p.NATIVE_STREAMS
 tcp_state = _p.tcp_state
 abort = _p.abort
+readable = _p.readable
 keepalive = _p.setsockopt_keepalive
 reuseaddr = _p.setsockopt_reuseaddr
 
