@@ -1,0 +1,463 @@
+# Inventek eS-WiFi (ISM43362 / ISM43340) over its UART AT command set: Wi-Fi
+# join (C1..C4, C0), DNS (D0), four sockets whose registers P0 selects (P1..P8,
+# PK, P5 servers, P6 clients), S3 sends and polled R0 reads.
+#
+# The module announces no data: an app thread waiting in recv asks R0, and the
+# module itself waits up to R2 ms for data, so a poll is a blocking read, not
+# a spin. Every P/S/R sequence runs under one first-come-first-served command
+# turn (pollers and senders take turns fairly), and a poll holds it for one R0.
+# The selected socket and the R1/R2/P3/P4 values sent are cached, so a send
+# is one S3 when nothing changed.
+#
+# Peer close is not announced either: R0/S3 answer `-1` + ERROR. The module
+# cannot tell an orderly close from a lost connection; this driver reads a
+# plain `-1 ERROR` as the end of the stream (EOF) and `ERROR: Connection reset`
+# (the simulator says so for a reset) as 104. A socket error first makes the
+# driver ask CS: when the Wi-Fi association is gone every socket ends with 103.
+# A watcher thread asks CS once a second too (a module restart or lost AP
+# shows only that way) and rejoins when the app wants the link up.
+#
+# An accepted client lives on the server's own socket number (multi-accept,
+# P5=11): accept() returns a socket aliasing it; one client at a time, the
+# next is presented (P5=10) when the app closes the current one.
+from ._port import port as _p
+from . import _config
+from ._mcore import Driver, Deadline, Event, wait_until, FOREVER, CONNECTED, LISTENING, CLOSED
+from ._eswifi_at import Replies, Turns, Commands, errno_of, ip_or_none
+from ._atline import fields
+
+_t = _p.thread
+_err = _p.oserror
+R1 = 1460  # bytes per R0 (the module's maximum)
+POLL_MS = 100  # R2: how long one R0 may wait for data
+CLIENT, SERVER = 1, 2  # what a module socket is doing (a bound UDP socket is a server)
+
+
+class _Regs:
+    # What the driver last told one of the module's register sets.
+    def __init__(self):
+        self.kind = 0  # 0 free, CLIENT, SERVER
+        self.r1 = 0
+        self.r2 = -1
+        self.dest = None  # (ip, port) in P3/P4
+
+
+class EsWifi(Commands, Driver):
+    NAME = "eswifi"
+    MAX = 1460
+    SOCKETS = 4
+
+    def __init__(self, line, cfg):
+        Driver.__init__(self, line, cfg)
+        self.rd = Replies(self._reply, self._async)
+        self.turns = Turns()
+        self.sel = -1  # the socket P0 last selected (-1: unknown)
+        self.regs = [_Regs() for _ in range(self.SOCKETS)]
+        self.arrivals = []  # (ip, port) accepted while several servers waited
+        self.pause = Event()  # the watcher sleeps on it between checks
+        self.joining = False
+        self.ssid = str(cfg.get("ssid", "qpyshim"))
+        self.password = str(cfg.get("password", ""))
+        self.security = int(cfg.get("security", 3 if self.password else 0))  # 0 open, 3 WPA2
+        # An R0 answers within R2 plus the time its bytes take on the line.
+        self.slack = 1000 + (R1 + 32) * 10000 // int(cfg.get("baudrate", 115200))
+
+    # -- the reader's side -------------------------------------------------------------
+    def parse(self, data):
+        self.rd.feed(data)
+
+    def resync(self):
+        self.rd.reset()
+
+    def _reply(self, ok, what):
+        self.answer((ok, what))
+
+    def _async(self, line):
+        if line[:19] != b"[TCP SVR] Accepted ":
+            return  # informational: Waiting on connection, Multi-Accept Setup, Killed
+        try:
+            ip, _, port = line[19:].decode().partition(":")
+        except UnicodeError:
+            return
+        if ip_or_none(ip) is None or not port.isdigit():
+            return
+        with self.lock:
+            waiting = self._waiting()
+            if len(waiting) > 1:
+                self.arrivals.append((ip, int(port)))  # which one? an app thread asks P?
+        if len(waiting) == 1:
+            self._present(waiting[0], ip, int(port))
+        for s in waiting:
+            s.ev.wake()
+
+    def _waiting(self):
+        # Servers (under self.lock) that have no client now: an Accepted is theirs.
+        return [s for s in self.socks.values()
+                if s.type == 1 and self.regs[s.id].kind == SERVER and s.extra is None
+                and not s.clients and s.st != CLOSED]
+
+    def _present(self, listener, ip, port):
+        conn = self.socket(1)
+        conn.id = listener.id
+        conn.st = CONNECTED
+        conn.peer = (ip, port)
+        conn.extra = listener  # its data goes through the server's socket number
+        listener.extra = conn
+        listener.client(conn, (ip, port))
+
+    # -- the link ---------------------------------------------------------------------------
+    def start(self, auto, update):
+        Driver.start(self, auto, update)
+        _t.start_new_thread(self._watch, ())
+
+    def init(self):
+        self.write(b"\r")  # ends whatever half command the module holds
+        joined = self._status(2000)
+        with self.turns:  # free what an earlier run may have left open
+            for n in range(self.SOCKETS):
+                try:
+                    self._sel(n)
+                    self._ok(b"P6=0\r")
+                    self._ok(b"P5=0\r")
+                except OSError:
+                    self.sel = -1
+        self.registered = joined
+        if joined:  # still associated from before: C? holds the address
+            try:
+                with self.turns:
+                    f = fields(self._ok(b"C?\r")[-1].decode())
+                ip = ip_or_none(f[5]) if len(f) > 5 else None
+            except (OSError, ValueError, IndexError):
+                ip = None
+            self.set_link(True, ip)
+
+    def bring_up(self, ctx=None):
+        self.joining = True  # the watcher leaves it to us
+        try:
+            with self.turns:
+                self.sel = -1  # the module may have restarted since
+                self._set("C1", self.ssid)
+                self._set("C2", self.password)
+                self._set("C3", self.security)
+                self._set("C4", 1)  # DHCP
+                body = self._ok(b"C0\r", self.connect_s * 1000)
+        finally:
+            self.joining = False
+        ip = None
+        for b in body:
+            if b[:6] == b"[JOIN ":
+                f = b.decode().split(",")
+                ip = ip_or_none(f[-3]) if len(f) >= 4 else None
+        self.registered = True
+        self.set_link(True, ip)
+
+    def bring_down(self):
+        with self.turns:
+            self._ok(b"CD\r")
+        self.registered = False
+        self._lost()
+
+    def _lost(self):
+        # The association (or the module) went: so did every socket.
+        self.registered = False
+        self.sel = -1
+        self.regs = [_Regs() for _ in range(self.SOCKETS)]
+        self.drop_all(103)
+        self.set_link(False)  # the watcher rejoins on its next round, a second on
+
+    def _check_link(self):
+        """After a socket error: False (and every socket ended) if the
+        association is gone, True if it holds, None if the module is mute."""
+        try:
+            if self._status():
+                return True
+        except OSError:
+            return None
+        if self.up:
+            self._lost()
+        return False
+
+    def _watch(self):
+        # A lost AP or a module restart shows only in CS; check it each second.
+        misses, told = 0, False
+        while True:
+            self.pause.wait(1000)
+            if not self.answered or not (self.up or self.want) or self.joining:
+                continue
+            try:
+                joined = self._status()
+                misses = 0
+            except OSError:
+                misses += 1
+                if misses >= 3 and self.up:
+                    _config.log("eswifi: the module does not answer")
+                    self._lost()
+                continue
+            if not joined and self.up:
+                self._lost()
+                continue
+            if self.want and not self.up:
+                try:
+                    self.bring_up()
+                    told = False
+                except OSError as e:
+                    if not told:
+                        _config.log("eswifi: can't join %r yet (%s); still trying" % (self.ssid, e))
+                        told = True
+
+    def drop_all(self, errno):
+        with self.lock:
+            conns = [s.extra for s in self.socks.values() if s.extra is not None]
+        Driver.drop_all(self, errno)
+        for c in conns:
+            c.ended(errno)
+
+    def resolve(self, host):
+        try:
+            with self.turns:
+                body = self._ok(("D0=%s\r" % host).encode())
+            ip = ip_or_none(body[-1].decode()) if body else None
+        except (OSError, ValueError):
+            ip = None
+        if ip is None:
+            raise _err(-202)
+        return ip
+
+    # -- sockets ----------------------------------------------------------------------------------
+    def _take(self, sock, kind):
+        with self.lock:
+            for n in range(self.SOCKETS):
+                if n not in self.socks:
+                    sock.id = n
+                    self.socks[n] = sock
+                    self.regs[n] = _Regs()
+                    self.regs[n].kind = kind
+                    return n
+        raise _err(23)
+
+    def _free(self, sock):
+        # A failed open: stop what may have started, give the number back.
+        n, kind = sock.id, self.regs[sock.id].kind
+        try:
+            with self.turns:
+                self._sel(n)
+                self._ok(b"P6=0\r" if kind == CLIENT else b"P5=0\r")
+        except OSError:
+            self.sel = -1
+        self.forget(sock)
+        sock.id = None
+
+    def connect(self, sock, ip, port):
+        if sock.type == 2 and sock.id is not None:  # a bound UDP socket: just the destination
+            with self.turns:
+                self._dest(sock.id, ip, port)
+            return
+        n = self._take(sock, CLIENT)
+        try:
+            with self.turns:
+                self._sel(n)
+                self._set("P1", 0 if sock.type == 1 else 1)
+                self._dest(n, ip, port)
+                self._ok(b"P6=1\r", int((sock.to or self.connect_s) * 1000))
+        except OSError:
+            self._free(sock)
+            raise
+
+    def _dest(self, n, ip, port):
+        g = self.regs[n]
+        if g.dest != (ip, port):
+            g.dest = None
+            self._set("P3", ip)
+            self._set("P4", port)
+            g.dest = (ip, port)
+
+    def bind(self, sock, port):  # UDP
+        self._serve(sock, ("P1=1", "P2=%d" % port, "P5=1"))
+
+    def listen(self, sock, port, backlog):
+        self._serve(sock, ("P1=0", "P2=%d" % port, "P8=%d" % min(max(backlog, 1), 6), "PK=1,3000", "P5=11"))
+
+    def _serve(self, sock, cmds):
+        n = self._take(sock, SERVER)
+        try:
+            with self.turns:
+                self._sel(n)
+                for c in cmds:
+                    self._ok((c + "\r").encode())
+        except OSError as e:
+            self._free(sock)
+            raise _err(e.args[0] if e.args[0] in (110, 98) else 5)
+
+    def send(self, sock, data):
+        return self._send(sock, data, None)
+
+    def sendto(self, sock, data, ip, port):
+        if sock.id is None:  # an unbound UDP socket: open it towards this destination
+            self.connect(sock, ip, port)
+        return self._send(sock, data, (ip, port))
+
+    def _send(self, sock, data, dest):
+        n = sock.id
+        if n is None:
+            raise _err(107)
+        with self.turns:
+            self._sel(n)
+            if dest:
+                self._dest(n, dest[0], dest[1])
+            ok, what = self._ask(("S3=%d\r" % len(data)).encode() + bytes(data))
+        if ok and what and what[-1].isdigit():
+            return int(what[-1])
+        if not isinstance(what, list) or what[:1] != [b"-1"]:
+            raise _err(5)  # a garbled reply: whether it went is unknown
+        if sock.type == 2:
+            raise _err(errno_of(what))
+        return self._dead(sock, what, True)
+
+    def _dead(self, sock, lines, sending=False):
+        # -1 + ERROR on a stream: the connection is gone. Why?
+        if self._check_link() is False:
+            errno = 103
+        elif errno_of(lines, 0) == 104:
+            errno = 104
+            sock.ended(104)
+        else:
+            errno = 107
+            sock.ended(0)  # the peer's end: what was read stays readable, then EOF
+        if sending:
+            raise _err(errno)
+
+    def poll_wait(self, sock, ready, seconds):
+        if sock.st == LISTENING:
+            return self._wait_client(sock, ready, seconds)
+        d = Deadline(seconds)
+        while not ready():
+            if sock.st == CLOSED:
+                sock.ended(9)  # closed by another thread: EBADF, as a call after close
+                return True
+            if sock.id is None:  # nothing open on the module: nothing can come
+                return wait_until(sock.ev, ready, None if seconds is None else d.left() / 1000)
+            if not self._read(sock, POLL_MS if seconds is None else max(1, min(POLL_MS, d.left()))):
+                sock.ev.wait(POLL_MS)  # the module did not answer as it should: not again at once
+            if seconds is not None and d.over():
+                return bool(ready())
+        return True
+
+    def _read(self, sock, ms):
+        """One R0 (R1/R2 first if they changed); False if it went wrong."""
+        n, at_r0, src = sock.id, False, None
+        try:
+            with self.turns:
+                if sock.id != n or sock.st == CLOSED or sock.err:
+                    return True
+                self._sel(n)
+                g = self.regs[n]
+                if g.r1 != R1:
+                    self._set("R1", R1)
+                    g.r1 = R1
+                if g.r2 != ms:
+                    g.r2 = -1
+                    self._set("R2", ms)
+                    g.r2 = ms
+                at_r0 = True
+                ok, what = self._ask(b"R0\r", ms + self.slack, R1)
+                at_r0 = False
+                if ok and isinstance(what, bytes) and what and sock.type == 2:
+                    src = self._source(n)
+        except OSError:
+            self._trouble(sock, at_r0)
+            return False
+        if isinstance(what, list) and what[:1] == [b"-1"] and sock.type == 1:
+            self._dead(sock, what)
+        elif not ok or not isinstance(what, bytes):
+            self._trouble(sock, True)
+            return False
+        elif what:
+            if sock.type == 2:
+                sock.datagram(what, src or sock.peer)
+            else:
+                sock.feed(what)
+        return True
+
+    def _source(self, n):
+        # The datagram's sender: P? reports it as the remote address (and the
+        # module answers there next, so the P3/P4 cache follows).
+        try:
+            f = fields(self._ok(b"P?\r")[-1].decode())
+            src = (f[3], int(f[4]))
+        except (OSError, ValueError, IndexError):
+            return None
+        self.regs[n].dest = src
+        return src
+
+    def _trouble(self, sock, lost_data):
+        # No answer or a garbled one: resync, and if the lost reply may have
+        # held data, the stream is broken (EIO).
+        self.sel = -1
+        self.regs[sock.id if sock.id is not None else 0].r2 = -1
+        if self._check_link() is False or not lost_data:
+            return
+        sock.ended(5)
+
+    def _wait_client(self, listener, ready, seconds):
+        d = Deadline(seconds)
+        while not ready():
+            if self.arrivals:
+                self._sort_arrivals()
+                continue
+            if seconds == 0 or d.over():
+                return False
+            listener.ev.wait(min(d.left(), FOREVER))
+        return True
+
+    def _sort_arrivals(self):
+        # Several servers waited when an Accepted came: P? names the client.
+        with self.turns:
+            with self.lock:
+                todo, self.arrivals = self.arrivals, []
+                waiting = self._waiting()
+            for ip, port in todo:
+                for s in waiting:
+                    try:
+                        self._sel(s.id)
+                        f = fields(self._ok(b"P?\r")[-1].decode())
+                    except (OSError, ValueError, IndexError):
+                        continue
+                    if len(f) > 4 and f[3] == ip and f[4] == str(port):
+                        waiting.remove(s)
+                        self._present(s, ip, port)
+                        break
+
+    def close(self, sock, was):
+        n = sock.id
+        if n is None:
+            return
+        owner = self.find(n)
+        if was == LISTENING or owner is sock:
+            c = sock.extra
+            if was == LISTENING and c is not None and c.st != CLOSED and not sock.clients:
+                return  # the app still talks to its client: P5=0 when that one closes
+            if owner is sock:
+                self._stop(n, b"P5=0\r" if self.regs[n].kind == SERVER else b"P6=0\r")
+                self.forget(sock)
+            return
+        listener = sock.extra  # an accepted client, on its server's number
+        if listener is None or owner is not listener:
+            return  # the module dropped it already
+        if listener.extra is sock:
+            listener.extra = None  # the next Accepted is the server's again
+        if listener.st == CLOSED:
+            self._stop(n, b"P5=0\r")
+            self.forget(listener)
+        else:
+            self._stop(n, b"P5=10\r")  # close this client, present the next queued one
+
+    def _stop(self, n, cmd):
+        try:
+            with self.turns:
+                self._sel(n)
+                self._ok(cmd)
+        except OSError as e:
+            self.sel = -1
+            _config.log("eswifi: closing socket %d: %s" % (n, e))
+        g = self.regs[n]
+        g.r1, g.r2, g.dest = 0, -1, None
