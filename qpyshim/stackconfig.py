@@ -3,7 +3,7 @@ sockets use (shim/_stack.py reads it on the board), checked on the host
 before a board runs."""
 
 DRIVERS = ("native", "xbee", "telit", "eswifi", "wip")
-WHOLE = ("baudrate", "guard_ms", "command_timeout_ms", "connect_timeout_s", "poll_ms")
+WHOLE = ("baudrate", "guard_ms", "command_timeout_ms", "connect_timeout_s", "poll_ms", "link_check_ms")
 
 
 def validate(stack, source, error):

@@ -275,7 +275,7 @@ class MSocket(_p.STREAM_BASE):
         # select.poll on MicroPython asks streams this (MP_STREAM_POLL).
         if req == 3:
             ready = 0
-            if arg & 1 and (self._readable() or self.clients):
+            if arg & 1 and (self._readable() or self.clients or self.pending):
                 ready |= 1
             if arg & 4 and self.st == CONNECTED:
                 ready |= 4
