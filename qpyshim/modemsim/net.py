@@ -72,7 +72,8 @@ class SimNet:
         The modem's port is kept where it is free, else an ephemeral one."""
         kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
         s = socket.socket(socket.AF_INET, kind)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if proto == "tcp":  # on UDP (Linux) it lets a second simulator bind the same port and steal its datagrams
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port if port >= 1024 else 0))
         except OSError:
