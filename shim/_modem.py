@@ -17,6 +17,7 @@ if sim_status == 1 and _sim.get("pin_enabled"):
 data_state = int(_net.get("data_state", 1))  # net.getState()[1][0]: 1 home
 fun = int(_net.get("modem_fun", 1))  # net.getModemFun(): 1 full, 0 minimum, 4 airplane
 _callback = None
+_events = []  # dataCall callbacks not yet delivered, oldest first
 net_cb = None  # net.setCallback: (1, data_state, lac, cid, act) on a registration change
 sim_cb = None  # sim.setCallback: 1 inserted, 2 removed (with detection on)
 sim_det = [0, 0]  # sim.setSimDet: (enabled, insert level)
@@ -131,11 +132,15 @@ def update(n, up, ipv4=None, dns=None):
         src = _source()
         if changed and _callback is not None:
             # The module delivers the event later, not inside the caller's
-            # frame. Started under the lock, so an app that sees the new state
-            # and ends can't end the board before its callback has run.
-            from . import _thread
+            # frame, and in order: one dispatcher drains the queue, so a drop
+            # and the return just after it reach the app as they happened.
+            # Started under the lock, so an app that sees the new state and
+            # ends can't end the board before its callback has run.
+            _events.append((_callback, (n, 1 if up else 0, 0)))
+            if len(_events) == 1:
+                from . import _thread
 
-            _thread.spawn(_callback, ((n, 1 if up else 0, 0),))
+                _thread.spawn(_dispatch, ())
     if not changed:
         return
     from . import _limits
@@ -143,6 +148,22 @@ def update(n, up, ipv4=None, dns=None):
     for ip in gone:
         if ip not in was:
             _limits.abort(ip)
+
+
+def _dispatch():
+    while True:
+        with lock:
+            fn, args = _events[0]
+        try:
+            fn(args)
+        except Exception as e:  # one bad callback must not hold back the next event
+            _p.stderr.write("Unhandled exception in thread started by %r\n" % (fn,))
+            _p.print_exception(e)
+        with lock:
+            _events.pop(0)
+            more = bool(_events)
+        if not more:
+            return
 
 
 def _gone():
