@@ -169,12 +169,21 @@ class Turns:
                 return self
             box = [self.pool.pop() if self.pool else Event(), False]
             self.q.append(box)
-        while True:
-            box[0].wait(FOREVER)
+        try:
+            while True:
+                box[0].wait(FOREVER)
+                with self.m:
+                    if box[1]:
+                        self.pool.append(box[0])
+                        return self
+        except BaseException:  # noqa: B036  interrupted while queued: leave the queue, or pass the turn on
             with self.m:
-                if box[1]:
-                    self.pool.append(box[0])
-                    return self
+                handed = box[1]
+                if box in self.q:
+                    self.q.remove(box)
+            if handed:
+                self.__exit__()
+            raise
 
     def __exit__(self, *exc):
         with self.m:

@@ -24,6 +24,12 @@ class Event:
     def wake(self):
         self._w.wake()
 
+    def close(self):
+        # A waker may hold descriptors (two sockets on the unix port).
+        c = getattr(self._w, "close", None)
+        if c:
+            c()
+
 
 class Deadline:
     """ms left of a timeout in seconds (None: no end)."""
@@ -159,6 +165,7 @@ class MSocket(_p.STREAM_BASE):
         if self.st != LISTENING:
             raise _err(22)
         self._wait(self._has_client)
+        self._check()
         with self.lock:
             if not self.clients:
                 raise _err(self.err or 11)  # ended (link lost): its errno, not an IndexError
@@ -167,7 +174,7 @@ class MSocket(_p.STREAM_BASE):
         return conn, addr
 
     def _has_client(self):
-        return self.clients or self.err
+        return self.clients or self.err or self.st == CLOSED
 
     def connect(self, addr):
         self._check()
@@ -183,7 +190,8 @@ class MSocket(_p.STREAM_BASE):
         self.st = CONNECTED
 
     def _readable(self):
-        return self.rx or self.eof or self.err or self.dgrams
+        # CLOSED too: another thread's close() wakes a blocked recv with EBADF.
+        return self.rx or self.eof or self.err or self.dgrams or self.st == CLOSED
 
     def recv(self, n, *flags):
         self._check()
@@ -195,6 +203,7 @@ class MSocket(_p.STREAM_BASE):
             return b""
         if not self.rx:
             self._wait(self._readable)
+            self._check()
         with self.lock:
             if self.rx:
                 return self._take(n)
@@ -207,6 +216,7 @@ class MSocket(_p.STREAM_BASE):
         if self.type != 2:
             return self.recv(n), None
         self._wait(self._readable)
+        self._check()
         with self.lock:
             if self.dgrams:
                 data, addr = self.dgrams.pop(0)
@@ -303,8 +313,11 @@ class MSocket(_p.STREAM_BASE):
             return
         was = self.st
         self.st = CLOSED
-        self.ev.wake()
-        self.d.close(self, was)
+        self.ev.wake()  # a thread blocked on it raises EBADF
+        try:
+            self.d.close(self, was)
+        finally:
+            self.ev.close()
 
 
 class Driver:

@@ -198,6 +198,10 @@ class _Waker:
         except OSError:
             pass  # a wake-up already queued is enough
 
+    def close(self):
+        self._r.close()
+        self._w.close()
+
 
 def waker():
     return _Waker()

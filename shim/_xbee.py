@@ -50,7 +50,11 @@ class Decoder:
 
     def feed(self, data):
         out = []
-        self._feed(data, out)
+        todo = [data]  # chunks still to read; a dropped frame puts its bytes back first
+        while todo:
+            again = self._feed(todo.pop(0), out)
+            if again:
+                todo[:0] = again
         return out
 
     def _feed(self, data, out):
@@ -79,8 +83,7 @@ class Decoder:
             elif self.need == -3:
                 self.n |= b
                 if not 0 < self.n <= MAX_FRAME:
-                    self._drop(data[i + 1:], out)
-                    return
+                    return self._drop(data[i + 1:])
                 self.need = self.n + 1  # the data, then the checksum
             else:
                 self.buf.append(b)
@@ -92,16 +95,18 @@ class Decoder:
                         self.buf = bytearray()
                         self.raw = bytearray()
                     else:
-                        self._drop(data[i + 1:], out)
-                        return
+                        return self._drop(data[i + 1:])
 
-    def _drop(self, rest, out):
+    def _drop(self, rest):
+        # What to read next, in order: in mode 1 the dropped frame's own bytes
+        # (a frame may start inside them), then the rest of the chunk. Handed
+        # back rather than read here: noise full of bad frames must not nest
+        # calls (an ESP32 thread's stack is small).
         self.bad += 1
         again = bytes(self.raw) if not self.escaped else b""
         self.need, self.buf, self.raw = -1, bytearray(), bytearray()
-        if again:
-            self._feed(again, out)  # no 0x7E in it: nothing; else a frame starts there
-        self._feed(rest, out)
+        return [again, rest] if again else [rest]
+
 
 def _ip(b):
     return "%d.%d.%d.%d" % (b[0], b[1], b[2], b[3])

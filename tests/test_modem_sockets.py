@@ -117,3 +117,41 @@ c.disconnect()
         broker.stop()
     assert r.code == 0, r
     assert r.value("got") == [(f"modem/{dialect}".encode(), b"through the modem")], r
+
+
+def test_close_wakes_a_blocked_recv_and_frees_the_socket(dialect, mboard, peer_server):
+    # A reader thread blocked in recv, the main thread closing the socket to
+    # stop it (as on lwIP: the recv raises); and sockets made and closed in a
+    # loop leave no descriptors behind.
+    with simulator(dialect) as sim:
+        r = mboard.run(f'''
+import usocket, checkNet, _thread, utime
+from shim._port import port
+checkNet.waitNetworkReady(30)
+def connect():
+    s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(("127.0.0.1", {peer_server.server_address[1]}))
+    s.recv(64)
+    s.settimeout(None)
+    return s
+s = connect()
+got = []
+def reader():
+    got.append(err(s.recv, 64))
+_thread.start_new_thread(reader, ())
+utime.sleep_ms(300)  # let it block (if it has not, recv raises at once all the same)
+s.close()
+for i in range(100):
+    if got:
+        break
+    utime.sleep_ms(50)
+print("woken", got[0][:2] if got else None)
+before = port.fd_count()
+for i in range(20):
+    connect().close()
+print("fds", port.fd_count() - before)
+''', net=stack(sim), timeout=60)
+    assert r.code == 0, r
+    assert r.value("woken") == ("OSError", 9), r
+    assert r.value("fds") <= 2, r
