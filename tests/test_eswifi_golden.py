@@ -8,15 +8,14 @@ Seed 001 is a web page: its "…" is the page's typography (WordPress turns
 "..." into an ellipsis); the module prints ASCII "...", and the transcript
 is compared with that one substitution."""
 
-import os
-import select
 import socket
 import threading
-import time
 
 import pytest
 
+import ptywire
 from conftest import Board
+from ptywire import PtyWire
 from modemkit import simulator
 
 WAIT = "[TCP SVR] Waiting on connection …".replace("…", "...").encode()
@@ -26,53 +25,23 @@ def ok(*lines):
     return b"\r\n" + b"".join(x + b"\r\n" for x in lines) + b"OK\r\n> "
 
 
-class Wire:
-    """The driver's end of the simulator's pty, driven by hand."""
-
+class Wire(PtyWire):
     def __init__(self, sim):
-        self.fd = os.open(sim.line.path, os.O_RDWR | os.O_NOCTTY)
-        self.buf = b""
+        PtyWire.__init__(self, sim)
         assert self.expect(b"\r\n> ") == b""  # the boot prompt
-
-    def expect(self, want, timeout=5):
-        """Wait for `want`; what came before it."""
-        end = time.monotonic() + timeout
-        while want not in self.buf:
-            left = end - time.monotonic()
-            assert left > 0, f"wanted {want!r}, got {self.buf!r}"
-            r, _, _ = select.select([self.fd], [], [], left)
-            if r:
-                self.buf += os.read(self.fd, 4096)
-        i = self.buf.index(want)
-        before, self.buf = self.buf[:i], self.buf[i + len(want):]
-        return before
 
     def cmd(self, text, reply):
         """Send a command: its reply must be exactly the next bytes."""
-        os.write(self.fd, text)
+        self.write(text)
         assert self.expect(reply) == b"", f"{text!r}: unexpected bytes before {reply!r}"
 
     def ask(self, text):
         """Send a command; its whole reply (up to the next prompt)."""
-        os.write(self.fd, text)
+        self.write(text)
         return self.expect(b"\r\n> ") + b"\r\n> "
 
-    def close(self):
-        os.close(self.fd)
 
-
-@pytest.fixture
-def wire():
-    opened = []
-
-    def make(sim):
-        w = Wire(sim)
-        opened.append(w)
-        return w
-
-    yield make
-    for w in opened:
-        w.close()
+wire = ptywire.fixture(Wire)
 
 
 def join(w):

@@ -11,91 +11,31 @@ an #SRECV with nothing buffered is `wrong state`; the firewall drops every
 inbound connection while its list is empty; nothing is printed at power-on.
 The seed's quotes are typographic (”); a modem takes ASCII quotes only."""
 
-import os
 import re
-import select
 import socket
 import time
 
 import pytest
 
+import ptywire
 from conftest import Board
+from ptywire import PtyWire
 from modemkit import simulator
 
 GUARD = 0.05  # modemkit's guard_ms for the Telit simulator
 
 
-class Wire:
-    """The driver's end of a simulator's pty, driven by hand."""
-
-    def __init__(self, sim):
-        self.fd = os.open(sim.line.path, os.O_RDWR | os.O_NOCTTY)
-        self.buf = b""
-
-    def write(self, data):
-        os.write(self.fd, data)
-
-    def _fill(self, end):
-        left = end - time.monotonic()
-        if left <= 0:
-            return False
-        r, _, _ = select.select([self.fd], [], [], left)
-        if r:
-            self.buf += os.read(self.fd, 4096)
-        return True
-
-    def exactly(self, want, timeout=5):
-        """The next bytes are `want`, nothing before them."""
-        end = time.monotonic() + timeout
-        while len(self.buf) < len(want) and self._fill(end):
-            pass
-        got, self.buf = self.buf[:len(want)], self.buf[len(want):]
-        assert got == want, f"wanted {want!r}, got {got + self.buf!r}"
-
-    def match(self, pattern, timeout=5):
-        """The next bytes match the regex `pattern` (bytes, ending in a
-        literal terminator so a partial read can't match)."""
-        rx = re.compile(pattern, re.S)
-        end = time.monotonic() + timeout
-        while True:
-            m = rx.match(self.buf)
-            if m:
-                self.buf = self.buf[m.end():]
-                return m
-            if not self._fill(end):
-                raise AssertionError(f"wanted /{pattern!r}/, got {self.buf!r}")
-
+class Wire(PtyWire):
     def at(self, cmd, reply, echo=True):
         """Send an AT command; its echo (the modem boots with echo on) and
         `reply` follow, byte for byte."""
         self.write(cmd + b"\r")
         self.exactly((cmd + b"\r" if echo else b"") + reply)
 
-    def quiet(self, seconds=0.2):
-        end = time.monotonic() + seconds
-        while self._fill(end):
-            pass
-        assert self.buf == b"", self.buf
-
-    def close(self):
-        os.close(self.fd)
-
 
 OK = b"\r\nOK\r\n"
 
-
-@pytest.fixture
-def wire():
-    opened = []
-
-    def make(sim):
-        w = Wire(sim)
-        opened.append(w)
-        return w
-
-    yield make
-    for w in opened:
-        w.close()
+wire = ptywire.fixture(Wire)
 
 
 def escape(w):

@@ -5,45 +5,28 @@ plus the choices the simulator documents where the guides are silent
 (session ends, DLE/ETX both ways, late errors, faults); and the driver
 (on CPython) against the simulator where the generic tests do not reach."""
 
-import os
-import select
 import socket
 import threading
 import time
 
 import pytest
 
+import ptywire
 from modemkit import simulator
+from ptywire import PtyWire
 
 GUARD = 0.05  # the simulators' guard_ms in tests (modemkit.FAST)
 OK = b"\r\nOK\r\n"
 
 
-class Wire:
-    """The driver's end of the simulator's pty, driven by hand."""
-
+class Wire(PtyWire):
     def __init__(self, sim):
-        self.fd = os.open(sim.line.path, os.O_RDWR | os.O_NOCTTY)
-        self.buf = b""
+        PtyWire.__init__(self, sim)
         self.next(b"\r\n+WIND: 4\r\n")  # the boot indication
-
-    def send(self, data):
-        os.write(self.fd, data)
-
-    def _fill(self, end):
-        left = end - time.monotonic()
-        assert left > 0, f"timed out; have {self.buf!r}"
-        r, _, _ = select.select([self.fd], [], [], left)
-        if r:
-            self.buf += os.read(self.fd, 4096)
 
     def next(self, want, timeout=5):
         """The next bytes on the line are exactly `want`."""
-        end = time.monotonic() + timeout
-        while len(self.buf) < len(want):
-            self._fill(end)
-        got, self.buf = self.buf[:len(want)], self.buf[len(want):]
-        assert got == want, f"wanted {want!r}, got {got!r} (then {self.buf!r})"
+        self.exactly(want, timeout)
 
     def at(self, cmd, reply=OK):
         self.send(cmd + b"\r")
@@ -57,29 +40,18 @@ class Wire:
     def silent(self):
         assert self.buf == b"", self.buf
 
-    def close(self):
-        os.close(self.fd)
+
+def _bring_up(w, bearer=True):
+    w.at(b"ATE0", b"ATE0\r" + OK)  # the modem boots echoing
+    w.at(b"AT+CMEE=1")
+    if bearer:
+        w.at(b"AT+WIPCFG=1")
+        w.at(b"AT+WIPBR=1,6")
+        w.at(b'AT+WIPBR=2,6,11,"internet"')
+        w.at(b"AT+WIPBR=4,6,0")
 
 
-@pytest.fixture
-def wire():
-    opened = []
-
-    def make(sim, bearer=True):
-        w = Wire(sim)
-        opened.append(w)
-        w.at(b"ATE0", b"ATE0\r" + OK)  # the modem boots echoing
-        w.at(b"AT+CMEE=1")
-        if bearer:
-            w.at(b"AT+WIPCFG=1")
-            w.at(b"AT+WIPBR=1,6")
-            w.at(b'AT+WIPBR=2,6,11,"internet"')
-            w.at(b"AT+WIPBR=4,6,0")
-        return w
-
-    yield make
-    for w in opened:
-        w.close()
+wire = ptywire.fixture(Wire, _bring_up)
 
 
 def listener():

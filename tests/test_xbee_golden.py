@@ -8,7 +8,9 @@ import time
 
 import pytest
 
+import ptywire
 from conftest import Board
+from ptywire import PtyWire
 from modemkit import simulator
 from shim._xbee import Decoder, encode
 
@@ -85,84 +87,32 @@ def test_vectors_on_micropython(tmp_path):
 # -- the simulator answers the seed's frames with the seed's bytes -----------------
 
 
-class Wire:
-    """The driver's end of a simulator's pty, driven by hand."""
+class Wire(PtyWire):
+    """Frames in hex, as the seed prints them."""
 
     def __init__(self, sim):
-        import os
-
-        self.fd = os.open(sim.line.path, os.O_RDWR | os.O_NOCTTY)
-        self.buf = b""
+        PtyWire.__init__(self, sim)
         self.read(0.5)  # the boot frames (0x8A 00, 0x8A 02)
         self.buf = b""
 
     def send(self, hexbytes):
-        import os
-
-        os.write(self.fd, h(hexbytes))
-
-    def read(self, seconds):
-        import os
-        import select
-
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            r, _, _ = select.select([self.fd], [], [], max(0, end - time.monotonic()))
-            if r:
-                self.buf += os.read(self.fd, 4096)
-        return self.buf
+        self.write(h(hexbytes))
 
     def expect(self, hexbytes, timeout=5):
-        want = h(hexbytes)
-        end = time.monotonic() + timeout
-        import os
-        import select
-
-        while want not in self.buf:
-            left = end - time.monotonic()
-            assert left > 0, f"wanted {want.hex(' ')}, got {self.buf.hex(' ')}"
-            r, _, _ = select.select([self.fd], [], [], left)
-            if r:
-                self.buf += os.read(self.fd, 4096)
-        i = self.buf.index(want)
-        before, self.buf = self.buf[:i], self.buf[i + len(want):]
-        return before
+        return PtyWire.expect(self, h(hexbytes), timeout)
 
     def frame(self, timeout=5):
         """The next whole frame (mode 1), as bytes."""
         end = time.monotonic() + timeout
-        import os
-        import select
-
-        while True:
-            if len(self.buf) >= 3 and self.buf[0] == 0x7E and len(self.buf) >= 4 + ((self.buf[1] << 8) | self.buf[2]):
-                n = 4 + ((self.buf[1] << 8) | self.buf[2])
-                f, self.buf = self.buf[:n], self.buf[n:]
-                return f
-            left = end - time.monotonic()
-            assert left > 0, f"no whole frame: {self.buf.hex(' ')}"
-            r, _, _ = select.select([self.fd], [], [], left)
-            if r:
-                self.buf += os.read(self.fd, 4096)
-
-    def close(self):
-        import os
-
-        os.close(self.fd)
+        while len(self.buf) < 3 or len(self.buf) < 4 + ((self.buf[1] << 8) | self.buf[2]):
+            assert self._fill(end), f"no whole frame: {self.buf.hex(' ')}"
+        assert self.buf[0] == 0x7E, self.buf.hex(" ")
+        n = 4 + ((self.buf[1] << 8) | self.buf[2])
+        f, self.buf = self.buf[:n], self.buf[n:]
+        return f
 
 
-@pytest.fixture
-def wire():
-    opened = []
-
-    def make(sim):
-        w = Wire(sim)
-        opened.append(w)
-        return w
-
-    yield make
-    for w in opened:
-        w.close()
+wire = ptywire.fixture(Wire)
 
 
 def test_seed_tcp_listener_transcript(wire):
