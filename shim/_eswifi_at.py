@@ -18,7 +18,7 @@
 # Also here, the rest of the wire: the command turn (one command in flight,
 # first come first served) and `Commands`, the driver's ask/ok/select calls.
 from ._port import port as _p
-from ._mcore import Deadline, Event, FOREVER
+from ._mcore import Event, FOREVER
 from ._atline import _find
 
 _err = _p.oserror
@@ -222,21 +222,12 @@ class Commands:
         """Send cmd, wait for its reply: (ok, lines), or (ok, payload) for
         an R0 armed with raw = its R1; OSError(110) when none comes."""
         rd = self.rd
-        self.reply = None
-        self.waiting = True
         rd.arm = raw
         rd.tag += 1
         rd.busy = True
         try:
-            self.write(cmd)
-            d = Deadline((timeout_ms or self.timeout_ms) / 1000)
-            while self.reply is None:
-                if d.over():
-                    raise _err(110)
-                self.done.wait(min(d.left(), FOREVER))
-            return self.reply
+            return self.exchange(lambda: self.write(cmd), timeout_ms)
         finally:
-            self.waiting = False
             rd.busy = False
             rd.arm = 0
 

@@ -354,18 +354,22 @@ class Driver:
         """Run send() (which writes the request) under the command lock and
         wait for the reader's reply; OSError(110) when none comes."""
         with self.cmdlock:
-            self.reply = None
-            self.waiting = True
-            try:
-                send()
-                d = Deadline((timeout_ms or self.timeout_ms) / 1000)
-                while self.reply is None:
-                    if d.over():
-                        raise _err(110)
-                    self.done.wait(min(d.left(), FOREVER))
-                return self.reply
-            finally:
-                self.waiting = False
+            return self.exchange(send, timeout_ms)
+
+    def exchange(self, send, timeout_ms=None):
+        """request() for a caller that holds the line by its own means."""
+        self.reply = None
+        self.waiting = True
+        try:
+            send()
+            d = Deadline((timeout_ms or self.timeout_ms) / 1000)
+            while self.reply is None:
+                if d.over():
+                    raise _err(110)
+                self.done.wait(min(d.left(), FOREVER))
+            return self.reply
+        finally:
+            self.waiting = False
 
     def answer(self, reply):
         """The reader: this is the reply to the command in flight."""
