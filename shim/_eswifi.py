@@ -46,6 +46,7 @@ class EsWifi(Commands, Driver):
     NAME = "eswifi"
     MAX = 1460
     SOCKETS = 4
+    SETTLE = True  # replies name no command: a late one must not answer the next
 
     def __init__(self, line, cfg):
         Driver.__init__(self, line, cfg)

@@ -9,6 +9,7 @@ _t = _p.thread
 _time = _p.time
 _err = _p.oserror
 FOREVER = 1000  # longest single wait: a missed wake-up costs at most this
+QUIET_MS = 200  # after a lost reply, how long the line must be silent before the next command
 
 
 class Event:
@@ -328,6 +329,7 @@ class Driver:
     MAX = 1460  # payload bytes per send
     SOCKETS = 4
     READ = 512  # bytes per line read
+    SETTLE = False  # after a command timeout, let the line go quiet first (see settle)
 
     def __init__(self, line, cfg):
         self.line = line
@@ -348,6 +350,8 @@ class Driver:
         self.timeout_ms = int(cfg.get("command_timeout_ms", 10000))
         self.connect_s = int(cfg.get("connect_timeout_s", 60))
         self.log_io = cfg.get("log_io", False)
+        self.unsure = False  # a command timed out: its reply may still come
+        self.rx_at = _time.ticks_ms()  # when the reader last had bytes
 
     # -- one command at a time ---------------------------------------------------
     def request(self, send, timeout_ms=None):
@@ -358,6 +362,8 @@ class Driver:
 
     def exchange(self, send, timeout_ms=None):
         """request() for a caller that holds the line by its own means."""
+        if self.unsure:
+            self.settle()
         self.reply = None
         self.waiting = True
         try:
@@ -365,11 +371,24 @@ class Driver:
             d = Deadline((timeout_ms or self.timeout_ms) / 1000)
             while self.reply is None:
                 if d.over():
+                    self.unsure = self.SETTLE
                     raise _err(110)
                 self.done.wait(min(d.left(), FOREVER))
             return self.reply
         finally:
             self.waiting = False
+
+    def settle(self):
+        """A reply went missing: wait (at most 2 s) for the line to be quiet,
+        so a late reply lands before the next command rather than being
+        taken for its reply, then read the line afresh. The AT dialects
+        need it (their replies name no command); XBee matches frame IDs."""
+        self.unsure = False
+        t = _time
+        end = t.ticks_add(t.ticks_ms(), 2000)
+        while t.ticks_diff(t.ticks_ms(), self.rx_at) < QUIET_MS and t.ticks_diff(end, t.ticks_ms()) > 0:
+            t.sleep_ms(QUIET_MS // 4)
+        self.resync()
 
     def answer(self, reply):
         """The reader: this is the reply to the command in flight."""
@@ -397,6 +416,7 @@ class Driver:
                 self.lost()
                 return
             if data:
+                self.rx_at = _time.ticks_ms()
                 if self.log_io:
                     _p.stderr.write("qpyshim: modem -> %r\n" % (data,))
                 try:

@@ -63,6 +63,8 @@ class Telit(Reader, Driver):
         if isinstance(cmd, str):
             cmd = cmd.encode()
         with self.cmdlock:
+            if self.unsure:
+                self.settle()
             self.reply = None
             self.lines = []
             self.prompted = False
@@ -97,6 +99,7 @@ class Telit(Reader, Driver):
 
     def _wait(self, d):
         if d.over():
+            self.unsure = True  # its reply may still come: settle() before the next command
             raise _err(110)
         self.done.wait(min(d.left(), FOREVER))
 
