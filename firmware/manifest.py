@@ -35,6 +35,7 @@ package(
         "_modem.py",
         "_modemnet.py",
         "_mqtt.py",
+        "_msock.py",
         "_mtimer.py",
         "_nic.py",
         "_port.py",
