@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from modemkit import DIALECTS
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 RUNTIMES = ("micropython", "cpython")
@@ -238,3 +240,15 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(params=DIALECTS)
+def dialect(request):
+    """Each simulated serial modem in turn (tests/modemkit.py)."""
+    return request.param
+
+
+@pytest.fixture
+def mboard(tmp_path):
+    """A board on the micropython unix port, the modem drivers' home."""
+    return Board(tmp_path, "micropython")

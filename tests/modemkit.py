@@ -41,3 +41,21 @@ def stack(sim, **extra):
 DROP_ERRNO = {"xbee": 104, "telit": 104, "eswifi": 104, "wip": 104}
 REFUSED_ERRNO = {"xbee": 111, "telit": 111, "eswifi": 111, "wip": 111}
 LISTEN_REFUSED_ERRNO = {"xbee": 5, "telit": 98, "eswifi": 5, "wip": 98}
+
+
+class QuietLine:
+    """A modem line for driving a driver's parser by hand: it takes every
+    write (kept in `out`) and never has anything to read."""
+
+    def __init__(self):
+        self.out = bytearray()
+
+    def write(self, data):
+        self.out += data
+        return len(data)
+
+    def read(self, n):
+        return b""
+
+    def readable(self, ms):
+        return False

@@ -5,6 +5,7 @@ cut, and after garbage the next command's reply is still understood."""
 
 from hypothesis import given, settings, strategies as st
 
+from modemkit import QuietLine
 from shim._eswifi import EsWifi
 from shim._eswifi_at import ACCEPTED, MAX_LINE, MAX_LINES, SLACK, TRAILER, Replies
 from shim._mcore import CLOSED, LISTENING
@@ -127,26 +128,11 @@ def test_oversized_lines_and_payloads_are_cut(n, fill):
     assert log.replies[-1] == (True, [b"0"])
 
 
-class FakeLine:
-    def __init__(self):
-        self.out = bytearray()
-
-    def write(self, data):
-        self.out += data
-        return len(data)
-
-    def read(self, n):
-        return b""
-
-    def readable(self, ms):
-        return False
-
-
 @FAST
 @given(st.lists(st.one_of(st.binary(max_size=200), accepted.map(lambda a: b"\r\n" + a + b"\r\n> ")),
                 max_size=10))
 def test_the_drivers_parse_survives_anything_and_still_accepts(pieces):
-    d = EsWifi(FakeLine(), {})
+    d = EsWifi(QuietLine(), {})
     listener = d.socket(1)
     d._take(listener, 2)  # a multi-accept server on socket 0
     listener.st = LISTENING

@@ -2,7 +2,6 @@
 TCP port or a pty, an app pointed at it by its config alone, faults typed
 on its standard input; and the config checks around the stack section."""
 
-import json
 import re
 import subprocess
 import threading

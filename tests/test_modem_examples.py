@@ -2,26 +2,13 @@
 over each simulated serial modem on the micropython unix port: the board
 config's stack section alone picks the modem."""
 
-import json
 import re
 
-import pytest
-
-from conftest import EXAMPLES, Board
-from modemkit import DIALECTS, simulator, stack
+from conftest import EXAMPLES
+from modemkit import simulator, stack
 from qpyshim import standins
 
 GET_IP = r"b'GET / HTTP/1.1\r\nHost: 36.152.44.95:80\r\nConnection: close\r\n\r\n'"
-
-
-@pytest.fixture(params=DIALECTS)
-def dialect(request):
-    return request.param
-
-
-@pytest.fixture
-def mboard(tmp_path):
-    return Board(tmp_path, "micropython")
 
 
 def test_tcp_client_over_a_modem_named_in_the_config(dialect, mboard):

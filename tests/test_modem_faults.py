@@ -5,18 +5,7 @@ the driver carries on (the app connects again) afterwards."""
 
 import pytest
 
-from conftest import Board
-from modemkit import DIALECTS, DROP_ERRNO, LISTEN_REFUSED_ERRNO, REFUSED_ERRNO, simulator, stack
-
-
-@pytest.fixture(params=DIALECTS)
-def dialect(request):
-    return request.param
-
-
-@pytest.fixture
-def mboard(tmp_path):
-    return Board(tmp_path, "micropython")
+from modemkit import DROP_ERRNO, LISTEN_REFUSED_ERRNO, REFUSED_ERRNO, simulator, stack
 
 
 CONNECT = '''

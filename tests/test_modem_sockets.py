@@ -2,24 +2,11 @@
 connection's life, dataCall and checkNet reporting the modem's bring-up,
 the modem's socket limit, and umqtt against mosquitto through the modem."""
 
-import pytest
-
-from conftest import Board
-from modemkit import DIALECTS, simulator, stack
+from modemkit import simulator, stack
 from netservers import Broker
 
 # TCP client sockets each modem holds at once.
 SOCKETS = {"xbee": 6, "telit": 6, "eswifi": 4, "wip": 8}
-
-
-@pytest.fixture(params=DIALECTS)
-def dialect(request):
-    return request.param
-
-
-@pytest.fixture
-def mboard(tmp_path):
-    return Board(tmp_path, "micropython")
 
 
 def test_socket_states_and_the_data_call(dialect, mboard, peer_server):

@@ -7,6 +7,7 @@ still understood."""
 
 from hypothesis import given, settings, strategies as st
 
+from modemkit import QuietLine
 from shim import _telit_at as at
 from shim._atline import MAX_LINE
 from shim._mcore import CONNECTED
@@ -21,17 +22,8 @@ LINES = [b"OK", b"ERROR", b"+CME ERROR: wrong state", b"+CME ERROR: 562", b"NO C
          b"#SS: 1,2,10.0.0.1,5000,10.0.0.2,80", b"#SGACT: 1,1", b"#QDNS: \"h\",\"1.2.3.4\""]
 
 
-class Line:
-    def __init__(self):
-        self.out = []
-
-    def write(self, data):
-        self.out.append(bytes(data))
-        return len(data)
-
-
 def driver():
-    d = Telit(Line(), {})
+    d = Telit(QuietLine(), {})
     socks = []
     for i in (1, 2):
         s = d.socket(1 if i == 1 else 2)

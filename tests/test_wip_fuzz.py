@@ -8,6 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import Board
 
+from modemkit import QuietLine
 from shim._mcore import CONNECTED
 from shim._wip import Wip
 from shim._wip_codec import DGRAMS, LINES, MAX_DGRAM, MAX_LINE, STREAM, Stream, escape
@@ -16,17 +17,8 @@ from shim._wip_line import sid
 FAST = settings(max_examples=200, deadline=None)
 
 
-class FakeLine:
-    def __init__(self):
-        self.out = bytearray()
-
-    def write(self, data):
-        self.out += data
-        return len(data)
-
-
 def driver():
-    return Wip(FakeLine(), {"guard_ms": 50})
+    return Wip(QuietLine(), {"guard_ms": 50})
 
 
 # What a WIP modem says, whole and in pieces: the grammar's words, for
