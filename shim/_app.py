@@ -5,11 +5,23 @@ from ._port import port as _p
 from . import _thread
 
 
+_ROOM = 64  # module globals an app may define before its dict grows
+
+
 def run(main="/usr/main.py"):
     """Run the app; returns the exit status for the board's main.py."""
     from . import uos
 
     g = {"__name__": "__main__", "__file__": main, "uos": uos}
+    # With no GIL, a thread looking up a global while the main thread adds
+    # one can miss it if the dict is being grown (NameError for a name that
+    # is there). The module's GIL hides this from QuecPython apps; a table
+    # grown once before the app starts keeps a typical app from ever
+    # resizing it (deleted slots keep the room).
+    for i in range(_ROOM):
+        g[i] = None
+    for i in range(_ROOM):
+        del g[i]
     try:
         with open(main) as f:
             src = f.read()
