@@ -23,6 +23,11 @@ def load(board_json, net_file=None):
     if net_file:
         cfg = merge(cfg, _read(net_file))
     validate(cfg, net_file or board_json)
+    model = cfg.get("model")
+    if isinstance(model, dict) and isinstance(model.get("pdp_range"), dict):
+        # The board gets its own model's range only: the table would cost
+        # its heap for nothing (shim/_modem.py reads either form).
+        model["pdp_range"] = list(pdp_range(model, board_json))
     return cfg
 
 
@@ -84,13 +89,62 @@ def _object(v, where):
     return v
 
 
+def pdp_range(model, source):
+    """The model's PDP profile range (dial.getPdpRange() on the module) from
+    the model section's per-series table; the documented 1-3 otherwise."""
+    table = model.get("pdp_range") or {}
+    if isinstance(table, list):  # already the model's own [first, last]
+        table = {model.get("name", "EC600U-CNLB").split("-")[0]: table}
+    table = _object(table, f"{source}: model.pdp_range")
+    for series, r in table.items():
+        if not (isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) and not isinstance(x, bool)
+                                                             for x in r) and 1 <= r[0] <= r[1] <= 16):
+            raise ConfigError(f"{source}: model.pdp_range.{series} must be [first, last] profile "
+                              f"numbers within 1-16, e.g. [1, 8]; got {r!r}")
+    name = model.get("name", "EC600U-CNLB")
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"{source}: model.name must be the module's name, e.g. \"EC600U-CNLB\"")
+    r = table.get(name.split("-")[0])
+    return (r[0], r[1]) if r else (1, 3)
+
+
+def _model(model, source):
+    for key in ("revision", "firmware", "qpyver"):
+        if key in model and not isinstance(model[key], str):
+            raise ConfigError(f"{source}: model.{key} must be a string")
+    return pdp_range(model, source)
+
+
+def owned_addresses(cfg, source):
+    """The `addresses` section: addresses the module has (the USBNET gateway,
+    a NIC's static address), each mapped to the loopback address that stands
+    in for it, so binds to them work while the host binds loopback only."""
+    own = cfg.get("addresses")
+    if own is None:
+        return {}
+    if not isinstance(own, dict):
+        raise ConfigError(f"{source}: addresses must be an object, not {type(own).__name__}")
+    for addr, stand_in in own.items():
+        where = f"{source}: addresses[{addr!r}]"
+        _ip(addr, f"{source}: addresses key")
+        _ip(stand_in, where, loopback=True)
+        if ipaddress.ip_address(addr).is_loopback or ipaddress.ip_address(addr).is_unspecified:
+            raise ConfigError(f"{where}: {addr} is already the desktop's own; only other addresses need a stand-in")
+        if ipaddress.ip_address(addr).version != ipaddress.ip_address(stand_in).version:
+            raise ConfigError(f"{where}: the stand-in {stand_in} must be of the same family as {addr}")
+    return own
+
+
 def validate(cfg, source):
     sections = {k: _section(cfg, k, source) for k in SECTIONS}
+    owned_addresses(cfg, source)
+    lo, hi = _model(sections["model"], source)
     dc = sections["datacall"]
     profiles = _object(dc.get("profiles") or {}, f"{source}: datacall.profiles")
     for n, p in profiles.items():
-        if n not in ("1", "2", "3"):
-            raise ConfigError(f"{source}: datacall.profiles: profile {n!r} is not 1, 2 or 3")
+        if not (n.isdigit() and lo <= int(n) <= hi):
+            raise ConfigError(f"{source}: datacall.profiles: profile {n!r} is not one of the model's "
+                              f"{lo}-{hi} (model.pdp_range)")
         _object(p, f"{source}: datacall.profiles.{n}")
         if "ipv4" in p:
             _ip(p["ipv4"], f"{source}: datacall.profiles.{n}.ipv4", loopback=True)

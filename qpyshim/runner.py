@@ -10,10 +10,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from . import boardfiles, netconfig, paths, standins
+from . import boardfiles, netconfig, nvstore, paths, standins
 
 RUNTIMES = ("micropython", "cpython")
 STOP_GRACE = 3.0  # seconds a Ctrl-C gets before the next, then a kill
@@ -35,7 +36,8 @@ def interpreter(runtime):
 def layout_flash(flash, app):
     """Write what a board's filesystem holds (boardfiles' list, every port of
     the shim as source, since the desktop runs either interpreter); the app
-    goes to /usr."""
+    goes to /usr. /usr and /bak are the module's two partitions (customer_fs,
+    customer_backup_fs), plain folders here that the board mounts."""
     flash = Path(flash)
     files = boardfiles.app_files(app)  # checks the app before anything is written
     files += [boardfiles.File(n, (paths.ROOT / n).read_bytes()) for n in paths.DEVICE_FILES]
@@ -44,6 +46,8 @@ def layout_flash(flash, app):
         dest = flash / f.path
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(f.data)
+    for part in ("usr", "bak"):
+        (flash / part).mkdir(exist_ok=True)
     return flash / "usr"
 
 
@@ -59,10 +63,64 @@ def _stop(proc):
     return proc.wait(), True
 
 
+def _halt(proc):
+    """Power a board in a restart loop off: a Ctrl-C would most likely land
+    while its interpreter starts, where it can only print a traceback."""
+    proc.terminate()
+    try:
+        proc.wait(STOP_GRACE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return 0
+
+
 # How the board asks to be booted again or powered off (shim/_port_*.power):
 # by the signal that ends it. The value is misc.Power.powerOnReason() after.
 RESTART = {signal.SIGUSR1: 2, signal.SIGALRM: 5}  # powerRestart (RESET), watchdog
 POWER_DOWN = signal.SIGUSR2
+# A restart loop: this many restarts in a row, each within STORM_S seconds of
+# its power-on, get one line naming what the board reads at boot instead of
+# a line per restart.
+STORM = 5
+STORM_S = 10.0
+
+
+class _CtrlC:
+    """Ctrl-C (SIGINT) to the runner. While a board runs it interrupts the
+    wait for it, and the board gets it too; between two boots it only marks
+    the run as ended, so it never lands in the runner's own code."""
+
+    def __init__(self):
+        self.hit = False
+        self.armed = False  # in the wait for a running board
+        self._old = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self)
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+
+    def __call__(self, signum, frame):
+        self.hit = True
+        if self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+
+
+def _restarted(quick, flash):
+    if quick < STORM:
+        print("qpyshim: the board restarts", file=sys.stderr, flush=True)
+    elif quick == STORM:
+        found = nvstore.settings(flash)
+        print(f"qpyshim: the board has restarted {STORM} times in a row, each within {STORM_S:g} s of "
+              f"power-on: a restart loop? It reads at every boot: "
+              f"{'; '.join(found) if found else 'no settings of its own (the defaults)'}. "
+              f"Further restarts are not reported", file=sys.stderr, flush=True)
 
 
 def _uarts(cfg, uarts, stack):
@@ -104,6 +162,16 @@ def _modem(cfg, dialect, stack):
 
 
 def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None, uarts=None, modem=None):
+    # Ctrl-C from here on ends the run without a traceback from the runner:
+    # the board gets it while it runs, and none is started after it.
+    with _CtrlC() as ctrl_c:
+        try:
+            return _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c)
+        except KeyboardInterrupt:
+            return 130  # it landed in the runner's own code: no board is left running
+
+
+def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c):
     paths.check_checkout()
     board_json = paths.board_dir(board) / "board.json"
     if not (paths.BOARDS / board / "startup.py").is_file():
@@ -143,35 +211,63 @@ def run(app, runtime="micropython", net=None, duration=None, board="unix", flash
                    PYTHONUNBUFFERED="1")  # CPython: print lines as they happen, like the board
         cmd = [exe, str(paths.BOARDS / board / "startup.py")]
         deadline = None if duration is None else time.monotonic() + duration
-        while True:
-            code = _boot(cmd, env, flash, deadline)
-            if -code in RESTART:
-                print("qpyshim: the board restarts", file=sys.stderr, flush=True)
-                env["QPYSHIM_BOOT_REASON"] = str(RESTART[-code])
-                continue
-            if code == -POWER_DOWN:
-                print("qpyshim: the board powered down", file=sys.stderr, flush=True)
-                return 0
-            return code if code >= 0 else 128 - code
+        return _power_on(cmd, env, flash, deadline, ctrl_c)
 
 
-def _boot(cmd, env, flash, deadline):
+def _power_on(cmd, env, flash, deadline, ctrl_c):
+    """Boot the board until it ends, powers down, or the run is stopped."""
+    quick = 0  # restarts in a row, each soon after its power-on
+    while True:
+        if ctrl_c.hit:
+            return 130  # Ctrl-C between two boots: the board stays off
+        born = time.monotonic()
+        code = _boot(cmd, env, flash, deadline, ctrl_c, looping=quick > 0)
+        if ctrl_c.hit:
+            return code if code >= 0 else 130
+        if -code in RESTART:
+            if deadline is not None and time.monotonic() >= deadline:
+                return 0  # --duration ended while the board restarted: it stays off
+            quick = quick + 1 if time.monotonic() - born < STORM_S else 0
+            _restarted(quick, flash)
+            env["QPYSHIM_BOOT_REASON"] = str(RESTART[-code])
+            continue
+        if code == -POWER_DOWN:
+            print("qpyshim: the board powered down", file=sys.stderr, flush=True)
+            return 0
+        return code if code >= 0 else 128 - code
+
+
+def _boot(cmd, env, flash, deadline, ctrl_c, looping=False):
     """One power-on of the board: its process's exit status."""
     proc = subprocess.Popen(cmd, env=env, cwd=flash)
     try:
+        ctrl_c.armed = True
+        if ctrl_c.hit:
+            raise KeyboardInterrupt  # it came while the board was being started
         return proc.wait(timeout=None if deadline is None else max(0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
+        ctrl_c.armed = False
+        if looping:
+            return _halt(proc)
         code, killed = _stop(proc)
         if killed:
             print("qpyshim: the app ignored Ctrl-C at the end of --duration; killed it",
                   file=sys.stderr)
             code = 0
+        if code == 130:
+            return 0  # an interpreter the Ctrl-C caught before the app ran: not the app's status
         return code if code >= 0 or -code in RESTART or code == -POWER_DOWN else 0
     except KeyboardInterrupt:
+        ctrl_c.armed = False
         # From a terminal the board got the same Ctrl-C; if it was only
         # us (a signal to this process), pass it on.
         try:
             code = proc.wait(0.5)
         except subprocess.TimeoutExpired:
-            code, _ = _stop(proc)
-        return code if code >= 0 else 128 - code
+            code = _halt(proc) if looping else _stop(proc)[0]
+        return code
+    finally:
+        ctrl_c.armed = False
+        if proc.poll() is None:  # whatever ended us, no board is left running
+            proc.kill()
+            proc.wait()

@@ -23,6 +23,7 @@ def _state():
         "reg": _modem.reg(),
         "fun": _modem.fun,
         "pins": _pins(),
+        "pwm": _pwm(),
     }
 
 
@@ -33,14 +34,23 @@ def _pins():
     return g.levels() if g else {}
 
 
+def _pwm():
+    import sys
+
+    m = sys.modules.get("shim._pwm")  # loaded only once the app touched misc.PWM
+    return m.state() if m else {}
+
+
 def _do(req):
     from . import _modem, _vnet
 
     op = req.get("op")
     if op == "datacall":
         n = req.get("profile", 1)
-        if n not in _modem.PROFILES:
-            raise ValueError("profile must be 1, 2 or 3")
+        lo, hi = _modem.PDP_RANGE
+        if not (isinstance(n, int) and lo <= n <= hi):
+            raise ValueError("profile must be in %d-%d" % (lo, hi))
+        _modem.prof(n)
         if req.get("up") and not _modem.registered():
             raise ValueError("no SIM or no registration: the data call can't come back")
         _modem.update(n, bool(req.get("up")))
@@ -56,6 +66,10 @@ def _do(req):
         if not isinstance(n, int) or level not in (0, 1):
             raise ValueError("pin needs gpio (a number) and level (0 or 1)")
         _gpio.drive(n, level)
+    elif op == "adc":
+        from . import _adc
+
+        _adc.set_mv(req.get("channel"), req.get("mv"))
     elif op == "dns":
         _vnet.dns_down = bool(req.get("down"))
     elif op != "state":

@@ -7,13 +7,20 @@ from . import _config
 
 lock = _p.thread.allocate_lock()
 _netlock = _p.thread.allocate_lock()  # serialises set_network (update() takes `lock`)
-PROFILES = (1, 2, 3)
 
+
+# dial.getPdpRange(): the model's own profile range, from the board config's
+# model.pdp_range (a per-series table, or the runner's pick from it: [1, 7]);
+# the docs' 1-3 for a model not in it.
+PDP_RANGE = _config.section("model").get("pdp_range") or {}
+if isinstance(PDP_RANGE, dict):
+    PDP_RANGE = PDP_RANGE.get(_config.section("model").get("name", "EC600U-CNLB").split("-")[0])
+PDP_RANGE = tuple(PDP_RANGE or (1, 3))
+PROFILES = ()  # the profiles made so far (prof()), in order
+profiles = {}
 _sim = _config.section("sim")
 _net = _config.section("net")
-sim_status = int(_sim.get("status", 1))  # sim.getStatus(): 1 ready
-if sim_status == 1 and _sim.get("pin_enabled"):
-    sim_status = 2  # the card asks for its PIN at power-on: no registration until it has it
+sim_status = int(_sim.get("status", 1))  # the card's own state (sim.getStatus() with the radio on): 1 ready
 data_state = int(_net.get("data_state", 1))  # net.getState()[1][0]: 1 home
 fun = int(_net.get("modem_fun", 1))  # net.getModemFun(): 1 full, 0 minimum, 4 airplane
 _callback = None
@@ -26,7 +33,12 @@ gone = set()  # addresses of profiles that are down: sockets using them fail
 
 
 def sim():
-    return driver.sim() if driver else sim_status
+    if driver:
+        return driver.sim()
+    # CFUN 0 (minimum functionality, 3GPP TS 27.007 +CFUN) powers the (U)SIM
+    # down with the radio on Quectel's modules: the card can't be read until
+    # CFUN 1. The QuecPython docs are silent; 0 is their "no card" code.
+    return 0 if fun == 0 else sim_status
 
 
 def reg():
@@ -40,7 +52,8 @@ def _profile(n, c):
     dns = c.get("dns", ["127.0.0.53", "127.0.0.54"])
     dns6 = c.get("dns6", ["::1", "::1"])
     return {
-        "ipv4": c.get("ipv4", "127.0.0.%d" % n),
+        # 127.0.0.4 and .5 are the extra NICs': profiles past 3 start at .14
+        "ipv4": c.get("ipv4", "127.0.0.%d" % (n if n <= 3 else n + 10)),
         "ipv6": c.get("ipv6", "::1"),
         "dns": [dns[0], dns[1]],
         "dns6": [dns6[0], dns6[1]],
@@ -50,12 +63,60 @@ def _profile(n, c):
     }
 
 
+def _nvload():
+    # The board's NV store as the module reads it at power-on. Read here
+    # rather than through shim/_nv.py, which writes it: a boot that changes
+    # nothing does not pay for that module.
+    import json
+
+    path = _p.nv_path()
+    try:
+        with open(path) as f:
+            d = json.load(f)
+        return d if isinstance(d, dict) else {}
+    except (OSError, TypeError, ValueError):
+        return {}  # no flash, never written, or damaged: the defaults
+
+
+def prof(n):
+    """Profile n's record, made on first use: a model may have 8, an app
+    uses one or two. n must be in PDP_RANGE."""
+    global PROFILES
+    with _netlock:
+        p = profiles.get(n)
+        if p is None:
+            p = profiles[n] = _profile(n, (_config.section("datacall").get("profiles") or {}).get(str(n)) or {})
+            PROFILES = tuple(sorted(profiles))
+    return p
+
+
 def _boot():
+    global sim_status, card
+    nv = _nvload()
     dc = _config.section("datacall")
-    conf = dc.get("profiles") or {}
-    profiles = {}
-    for n in PROFILES:
-        profiles[n] = _profile(n, conf.get(str(n)) or {})
+    pdp = nv.get("pdp")
+    pdp = pdp if isinstance(pdp, dict) else {}
+    for k in ["1", "2", "3"] + list(dc.get("profiles") or {}) + list(pdp):
+        n = int(k) if k.isdigit() else 0
+        if PDP_RANGE[0] <= n <= PDP_RANGE[1]:
+            ctx = pdp.get(k)
+            if isinstance(ctx, list) and len(ctx) == 5:  # setPDPContext's, from an earlier power-on
+                prof(n)["ctx"] = ctx
+            else:
+                prof(n)
+    # The SIM card's PIN state is the card's own: kept through power-offs.
+    c = nv.get("sim")
+    c = c if isinstance(c, dict) else {}
+    card = {"on": c.get("on", bool(_sim.get("pin_enabled", False))),
+            "pin": c.get("pin", str(_sim.get("pin", "1234"))), "left": c.get("left", [3, 10])}
+    del nv, pdp, c
+    if sim_status == 1:  # a card in the slot: as it was left
+        if card["left"][1] <= 0:
+            sim_status = 19  # ten wrong PUKs: blocked for good
+        elif card["left"][0] <= 0:
+            sim_status = 3  # three wrong PINs: the PUK is needed
+        elif card["on"]:
+            sim_status = 2  # it asks for its PIN at power-on: no registration until it has it
     # At power-on QuecPython brings profile 1 up, or what
     # /usr/datacall_config.json asks for once an app has called setAutoActivate.
     auto = dc.get("auto_activate", [1])
@@ -66,7 +127,7 @@ def _boot():
         for n in auto:
             if n in profiles:
                 profiles[n]["active"] = True
-    return profiles, auto
+    return auto
 
 
 SAVED = "/usr/datacall_config.json"
@@ -113,6 +174,7 @@ def set_active(n, up):
         return driver.bring(up, profiles[1]["ctx"])
     if up and not registered():
         return -1  # no SIM or no registration: the PDP context can't come up
+    prof(n)
     update(n, up)
     return 0
 
@@ -194,14 +256,18 @@ def set_network(sim_state=None, reg_state=None, fun_state=None):
     global sim_status, data_state, fun
     with _netlock:  # one change at a time: the app and the control channel may both ask
         with lock:
-            was_sim, was_reg = sim(), reg()
+            was_sim, was_reg = _card_in(), reg()
             if sim_state is not None:
                 sim_status = sim_state
             if reg_state is not None:
                 data_state = reg_state
             if fun_state is not None:
+                if fun == 0 and fun_state != 0 and sim_status == 1 and card["on"]:
+                    # The SIM powers up again as after a power-on: it asks
+                    # for its PIN (sim.verifyPin) before anything registers.
+                    sim_status = 2
                 fun = fun_state
-            now_sim, now_reg = sim(), reg()
+            now_sim, now_reg = _card_in(), reg()
         _tell(was_sim, now_sim, was_reg, now_reg)
         was_ok, ok = was_reg in (1, 5), now_reg in (1, 5)
         if was_ok == ok:
@@ -211,6 +277,12 @@ def set_network(sim_state=None, reg_state=None, fun_state=None):
                 update(n, False)
             elif n in auto:
                 update(n, True)
+
+
+def _card_in():
+    # The card in the slot, as sim.setSimDet's pin sees it: the radio's
+    # state (CFUN 0) is no hot-swap event.
+    return driver.sim() if driver else sim_status
 
 
 def _tell(was_sim, now_sim, was_reg, now_reg):
@@ -250,7 +322,7 @@ def default_ip(v6=False):
     raise _p.oserror(-1)
 
 
-profiles, auto = _boot()
+auto = _boot()
 gone = _gone()
 src = _source()
 if driver:

@@ -153,14 +153,21 @@ def setsockopt_keepalive(sock, minutes):
 from ._port_cpython_io import time  # noqa: E402  MicroPython's time API over CPython's clocks
 
 
-# The app's /usr lives in a host folder; absolute /usr paths are translated so
-# that open('/usr/x') and uos.listdir('/usr') work as on the module.
+# The board's /usr and /bak are folders of the flash dir; board paths are
+# translated so that open('/usr/x') and uos.listdir('/usr') work as on the
+# module (shim/_fs.py has checked them first).
 _usr = None
+_bak = None
 
 
 def _host(path):
-    if _usr and isinstance(path, str) and (path == "/usr" or path.startswith("/usr/")):
-        return _usr + path[4:]
+    if _usr and isinstance(path, str) and path[:1] == "/":
+        if path[:4] == "/usr" and path[4:5] in ("", "/"):
+            return _usr + path[4:]
+        if path[:4] == "/bak" and path[4:5] in ("", "/"):
+            return _bak + path[4:]
+        if path == "/":
+            return _os.path.dirname(_usr)  # the board's root: where the process starts
     return path
 
 
@@ -210,10 +217,16 @@ class os:
 
 
 _open = builtins.open
+open_host = _open
+fs = None  # shim/_fs.py once the board's filesystem is mounted
 
 
-def _open_usr(file, *args, **kw):
+def fopen(file, *args, **kw):
     return _open(_host(file), *args, **kw)
+
+
+def frename(old, new):
+    _os.rename(_host(old), _host(new))
 
 
 def config_text():
@@ -229,21 +242,56 @@ def usr_dir():
 
 
 def mount_usr(path):
-    global _usr
+    global _usr, _bak, fs
     _usr = path.rstrip("/")
-    builtins.open = _open_usr
-    root = _os.path.dirname(_usr)
+    root = _os.getenv("QPYSHIM_FLASH") or _os.path.dirname(_usr)
+    _bak = _os.path.join(root, "bak")
+    _os.makedirs(_bak, exist_ok=True)
     if root not in sys.path:
         sys.path.insert(0, root)  # `import usr.x` finds <root>/usr/x.py
+    if "" not in sys.path:
+        sys.path.append("")  # the module's sys.path is [''] with / current
+    sys.path_hooks.insert(0, _usr_hook)
+    sys.path_importer_cache.clear()
     _os.chdir(root)
+    # Tracebacks read source through tokenize, which keeps the open it finds
+    # at import: the host's, for the stdlib's and the shim's frames.
+    import linecache  # noqa: F401
+    import tokenize  # noqa: F401
+
+    from . import _fs
+
+    _fs.install(root)
+    fs = _fs
+
+
+def _usr_hook(entry):
+    # sys.path.append('/usr/') then `import x` (the QuecPython FAQ's way to
+    # import the app's own modules by name) means the board's /usr, which
+    # here is a folder of the flash, not the host's /usr.
+    e = entry.rstrip("/")
+    if e != "/usr" and not e.startswith("/usr/"):
+        raise ImportError(entry)
+    from importlib.machinery import SOURCE_SUFFIXES, FileFinder, SourceFileLoader
+
+    return FileFinder(_usr + e[4:], (SourceFileLoader, SOURCE_SUFFIXES))
 
 
 def _aliases():
-    import binascii, collections, hashlib, io, json, random, re, select, struct, zlib
+    import gc, hashlib, io, json, random, re, select, zlib
+    from . import _port_cpython_io as mp
 
+    # MicroPython's sys and gc carry these; apps call them (an app's
+    # `except Exception as e: usys.print_exception(e)` must not crash). Added
+    # to the host's own modules, so `import sys`/`import gc` find them too.
+    if not hasattr(sys, "print_exception"):
+        sys.print_exception = mp.print_exception
+    for n in ("mem_alloc", "mem_free", "threshold"):
+        if not hasattr(gc, n):
+            setattr(gc, n, getattr(mp, n))
     return {
-        "usys": sys, "ujson": json, "ustruct": struct, "ubinascii": binascii,
-        "ucollections": collections, "uhashlib": hashlib, "uio": io, "ure": re,
+        "usys": sys, "ujson": json, "ustruct": mp.ustruct, "ubinascii": mp.ubinascii,
+        "ucollections": mp.ucollections, "uhashlib": hashlib, "uio": io, "ure": re,
         "urandom": random, "uzlib": zlib, "uselect": select, "uerrno": _errno,
     }
 
@@ -312,6 +360,7 @@ def fd_count():
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
 NATIVE_STREAMS = True  # the adapter above raises OSError(110) on a timeout
+TICKS_30 = True  # the stand-in time module counts modulo 2**30, as the module
 # What a driver's socket derives from: on CPython a plain object (io.IOBase
 # would close it from the garbage collector, sending the modem a command).
 STREAM_BASE = object
@@ -375,3 +424,9 @@ def readable(s, ms):
     if hasattr(k, "pending") and k.pending():
         return True  # TLS: a record already decrypted
     return bool(select.select([k], [], [], ms / 1000)[0])
+
+
+def nv_path():
+    # The board's non-volatile store sits at the root of its flash, beside /usr.
+    root = _os.getenv("QPYSHIM_FLASH")
+    return root + "/nvram.json" if root else None

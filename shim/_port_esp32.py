@@ -20,6 +20,7 @@ CONFIG = "/board.json"  # written by `qpyshim image` / `qpyshim deploy`
 LIMITS = {"sockets": 10, "thread_stack": 8192}
 NATIVE_STACK = True
 NATIVE_STREAMS = False  # lwIP's stream errors differ: the shim's wrappers map them
+TICKS_30 = True  # a 32-bit port: small ints, and so ticks, wrap at 2**30
 # What a driver's socket derives from: an IOBase with ioctl() is pollable.
 import io as _io  # noqa: E402
 
@@ -245,3 +246,7 @@ def readable(s, ms):
     p = select.poll()
     p.register(s, select.POLLIN)
     return bool(p.poll(ms))
+
+
+def nv_path():
+    return "/nvram.json"  # the flash's root, outside the app's /usr

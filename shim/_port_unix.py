@@ -58,7 +58,7 @@ def config_text():
             return None
         path = "/board.json"  # on the virtual board: its flash, as on a real one
     try:
-        with open(path) as f:
+        with _open(path) as f:
             return f.read()
     except OSError:
         if path == "/board.json":
@@ -70,11 +70,53 @@ def usr_dir():
     return os.getenv("QPYSHIM_USR")
 
 
+# The interpreter's own open: the shim reads host files with it (the config,
+# ptys, /proc), while the app's open is shim/_fs.py's once /usr is mounted.
+_open = open
+open_host = _open
+fopen = _open  # a board path is the mounted folder's own path here
+fs = None  # shim/_fs.py once the board's filesystem is mounted
+_mounts = {}  # "/usr", "/bak" -> host folder
+
+
 def mount_usr(path):
+    global fs
+    # /usr and /bak as on the module (customer_fs, customer_backup_fs): two
+    # folders of the flash dir mounted in MicroPython's VFS.
+    flash = os.getenv("QPYSHIM_FLASH") or path.rstrip("/").rsplit("/", 1)[0]
+    bak = flash + "/bak"
+    try:
+        os.mkdir(bak)
+    except OSError:
+        pass  # there already
     os.mount(os.VfsPosix(path), "/usr")
+    os.mount(os.VfsPosix(bak), "/bak")
+    _mounts["/usr"], _mounts["/bak"] = path.rstrip("/"), bak
     os.chdir("/")  # QuecPython starts in / with "" on sys.path: import usr.x works
     if "" not in sys.path:
         sys.path.insert(0, "")
+    from . import _fs
+
+    _fs.install(flash)
+    fs = _fs
+
+
+_host_vfs = []
+
+
+def frename(old, new):
+    # Both board paths are on one mount (shim/_fs.py checked). A mounted
+    # VfsPosix builds both host paths in one buffer, so rename('/usr/a',
+    # '/usr/b') renames b onto itself (ENOENT); a root-less VfsPosix takes
+    # host paths as given.
+    i = old.find("/", 1)
+    m = old[:i] if i > 0 else old
+    h = _mounts.get(m)
+    if h is None:
+        return os.rename(old, new)  # a volume the app mounted
+    if not _host_vfs:
+        _host_vfs.append(os.VfsPosix())
+    _host_vfs[0].rename(h + old[len(m):], h + new[len(m):])
 
 
 aliases = {}  # the u-names (usys, ujson, ...) are the interpreter's own
@@ -85,7 +127,7 @@ def privileged_ok():
     if v:
         return v == "1"
     try:
-        with open("/proc/self/status") as f:
+        with _open("/proc/self/status") as f:
             for line in f:
                 if line.startswith("Uid:"):
                     return line.split()[2] == "0"  # effective uid
@@ -139,6 +181,7 @@ import machine  # noqa: E402  the builtin one, extended by shim.machine
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
 NATIVE_STREAMS = True  # read/readinto/readline/write on a timed-out socket raise OSError(110)
+TICKS_30 = False  # 64-bit: ticks wrap at 2**62; the app gets _ticks30.py
 # What a driver's socket derives from: an IOBase with ioctl() is pollable.
 import io as _io  # noqa: E402
 
@@ -216,7 +259,7 @@ class _Tty:
 
         from ._termios import cflag
 
-        f = open(path, "r+b")
+        f = _open(path, "r+b")
         fd = f.fileno()
         termios.setraw(fd)
         a = termios.tcgetattr(fd)
@@ -293,3 +336,12 @@ def readable(s, ms):
     p = select.poll()
     p.register(s, select.POLLIN)
     return bool(p.poll(ms))
+
+
+def nv_path():
+    # The board's non-volatile store sits at the root of its flash, beside
+    # /usr and not in it (under `qpyshim board` that root is mounted at /).
+    if os.getenv("QPYSHIM_VBOARD"):
+        return "/nvram.json"
+    root = os.getenv("QPYSHIM_FLASH")
+    return root + "/nvram.json" if root else None

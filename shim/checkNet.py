@@ -48,14 +48,16 @@ class CheckNetwork:
         if CheckNetwork._printed:
             return
         CheckNetwork._printed = True
-        from . import _config
+        from . import modem
+        from ._port import port
 
-        model = _config.section("model")
+        # As QuecPython/micropython's checkNet.py (2021) prints them:
+        # modem.getDevFwVersion() and misc.Power.powerOnReason().
         print("==================================================")
         print("PROJECT_NAME     : %s" % self.PROJECT_NAME)
         print("PROJECT_VERSION  : %s" % self.PROJECT_VERSION)
-        print("FIRMWARE_VERSION : %s" % model.get("firmware", "qpyshim-unix"))
-        print("POWERON_REASON   : 0")
+        print("FIRMWARE_VERSION : %s" % modem.getDevFwVersion())
+        print("POWERON_REASON   : %d" % port.boot_reason())
         print("SIM_CARD_STATUS  : %d" % _modem.sim())
         print("==================================================")
 

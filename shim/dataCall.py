@@ -10,8 +10,20 @@ _ZERO6 = "::"
 
 
 def _pid(profileID):
-    if not isinstance(profileID, int) or profileID not in _modem.PROFILES:
+    # The firmware's Python wrapper (QuecPython/micropython ports/quectel/py
+    # dataCall.py) checks 1-3 whatever the model, as the docs' "Range: 1-3";
+    # the model's own range is then the C side's (_dial).
+    if not isinstance(profileID, int) or not 1 <= profileID <= 3:
         raise ValueError("invalid value, profileID should be in [1,3].")
+    return _dial(profileID)
+
+
+def _dial(profileID):
+    # The dial module's check (moddatacall.c): the model's range, what
+    # dial.getPdpRange() gives, e.g. 1-7 on EC600U, 1-8 on EC600N.
+    r = _modem.PDP_RANGE
+    if not isinstance(profileID, int) or not r[0] <= profileID <= r[1]:
+        raise ValueError("invalid value, profileID should be in [%d,%d]." % r)
     return profileID
 
 
@@ -28,7 +40,12 @@ def _text(v, what):
 
 
 def setPDPContext(profileID, ipType, apn, username, password, authType):
-    _pid(profileID)
+    # The model's range, as start() and getInfo(): the 1-3 of SRC25's
+    # wrapper would stop apps written for a module with more profiles.
+    return _set(_dial(profileID), ipType, apn, username, password, authType)
+
+
+def _set(profileID, ipType, apn, username, password, authType):
     if ipType not in (0, 1, 2):
         raise ValueError("invalid value, ipType should be in [0,2].")
     if authType not in (0, 1, 2, 3):
@@ -36,8 +53,9 @@ def setPDPContext(profileID, ipType, apn, username, password, authType):
     _text(apn, "apn")
     _text(username, "username")
     _text(password, "password")
+    p = _modem.prof(profileID)
     with _modem.lock:
-        ctx = _modem.profiles[profileID]["ctx"]
+        ctx = p["ctx"]
         ctx[0] = ipType
         for i, v in ((1, apn), (2, username), (3, password)):
             if v is not None:  # None keeps the stored value
@@ -47,20 +65,27 @@ def setPDPContext(profileID, ipType, apn, username, password, authType):
         elif not (ctx[2] or ctx[3]):
             authType = 0
         ctx[4] = authType
+        ctx = list(ctx)
+    # Kept through power-off (docs: setPDPContext "saves the configuration
+    # information when power is off"); the next power-on dials with it.
+    from . import _nv
+
+    _nv.put("pdp", ctx, str(profileID))
     return 0
 
 
 def getPDPContext(profileID):
-    _pid(profileID)
+    _dial(profileID)
+    p = _modem.prof(profileID)
     with _modem.lock:
-        return tuple(_modem.profiles[profileID]["ctx"])
+        return tuple(p["ctx"])
 
 
 def _save(profileID, key, enable):
     # Persisted where QuecPython's boot reads it on the next power-on.
     with _save_lock:
         saved = _modem.read_saved() or {}
-        for n in _modem.PROFILES:
+        for n in (1, 2, 3):  # the file's profiles, as the firmware writes it
             saved.setdefault(str(n), {"autoActivate": 1 if n == 1 else 0, "autoConnect": 1 if n == 1 else 0})
         saved[str(profileID)][key] = enable
         with open(_modem.SAVED, "w") as f:
@@ -85,8 +110,8 @@ def setDNSServer(profileID, simID, priDNS, secDNS):
     for ip in (priDNS, secDNS):
         if not isinstance(ip, str) or not net.is_literal(ip):
             return -1
+    p = _modem.prof(profileID)
     with _modem.lock:
-        p = _modem.profiles[profileID]
         p["dns6" if ":" in priDNS else "dns"] = [priDNS, secDNS]
     return 0
 
@@ -99,29 +124,32 @@ def setCallback(fun):
 
 
 def activate(profileID):
-    return _modem.set_active(_pid(profileID), True)
+    return _modem.set_active(_dial(profileID), True)
 
 
 def deactivate(profileID):
-    _modem.set_active(_pid(profileID), False)
+    _modem.set_active(_dial(profileID), False)
     return 0
 
 
+# start, stop and getInfo go to dial without the wrapper's 1-3 check: the
+# model's whole range (QuecPython/micropython ports/quectel/py/dataCall.py).
 def start(profileidx, iptype=0, apn="", username="", password="", authtype=0, cur_simid=None):
-    setPDPContext(profileidx, iptype, apn, username, password, authtype)
-    return activate(profileidx)
+    _set(_dial(profileidx), iptype, apn, username, password, authtype)
+    return _modem.set_active(profileidx, True)
 
 
 def stop(profileidx, iptype, cur_simid=None):
-    return deactivate(profileidx)
+    _modem.set_active(_dial(profileidx), False)
+    return 0
 
 
 def getInfo(profileID, ipType):
-    _pid(profileID)
+    _dial(profileID)
     if ipType not in (0, 1, 2):
         raise ValueError("invalid value, ipType should be in [0,2].")
+    p = _modem.prof(profileID)
     with _modem.lock:
-        p = _modem.profiles[profileID]
         up = p["active"]
         kind = p["ctx"][0]
         v4 = [1, 0, p["ipv4"]] + p["dns"] if up and kind in (0, 2) else [0, 0, _ZERO4, _ZERO4, _ZERO4]

@@ -22,7 +22,12 @@ def getDevSN(simId=0):
 
 
 def getDevFwVersion():
-    return _m.get("firmware") or _model.get("firmware", "qpyshim")
+    # The module's form: model and variant, revision, then _OCPU_PY (docs
+    # syslib/modem.md: 'EC100YCNAAR01A01M16_OCPU_PY'); the config may name another.
+    fw = _m.get("firmware") or _model.get("firmware")
+    if fw:
+        return fw
+    return _model.get("name", "EC600U-CNLB").replace("-", "") + _model.get("revision", "R01A01M08") + "_OCPU_PY"
 
 
 def getDevProductId():

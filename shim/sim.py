@@ -2,14 +2,24 @@
 # getStatus() codes are the module's (0 absent, 1 ready, 2 PIN needed, 3 PUK
 # needed, 19 blocked); three wrong PINs ask for the PUK, ten wrong PUKs block
 # the card. Results are 0 / -1 or the value, never exceptions, as on the module.
+# The PIN, whether it is asked for and the attempts left are the card's own
+# (_modem.card), kept through power-offs in the board's NV store.
 from shim import _config, _modem
 
 _s = _config.section("sim")
 _lock = _modem.lock
-_pin = [str(_s.get("pin", "1234")), str(_s.get("puk", "12345678"))]
-_left = [3, 10]  # PIN and PUK attempts
-_enabled = [bool(_s.get("pin_enabled", False))]
+_card = _modem.card
+_puk = str(_s.get("puk", "12345678"))
 _book = {}
+
+
+def _save():
+    # The card keeps its PIN state through power-offs: the board's NV store.
+    from shim import _nv
+
+    with _lock:
+        v = {"on": _card["on"], "pin": _card["pin"], "left": list(_card["left"])}
+    _nv.put("sim", v)
 
 
 def _checkpin(pin):
@@ -43,26 +53,29 @@ def _try(pin, then):
     if _modem.sim() not in (1, 2):
         return -1
     with _lock:
-        ok = pin == _pin[0]
+        ok = pin == _card["pin"]
+        left = _card["left"]
         if ok:
-            _left[0] = 3
+            left[0] = 3
         else:
-            _left[0] -= 1
-            blocked = _left[0] <= 0
+            left[0] -= 1
+            blocked = left[0] <= 0
     if ok:
         then()
+        _save()
         return 0
+    _save()
     if blocked:
         _modem.set_network(sim_state=3)
     return -1
 
 
 def _enable():
-    _enabled[0] = True
+    _card["on"] = True
 
 
 def _disable():
-    _enabled[0] = False
+    _card["on"] = False
 
 
 def _unlocked():
@@ -78,14 +91,14 @@ def verifyPin(pin, simId=0):
 
 def enablePin(pin, simId=0):
     _checkpin(pin)
-    if _enabled[0]:
+    if _card["on"]:
         return -1
     return _try(pin, _enable)
 
 
 def disablePin(pin, simId=0):
     _checkpin(pin)
-    if not _enabled[0] or _modem.sim() != 1:
+    if not _card["on"] or _modem.sim() != 1:
         return -1
     return _try(pin, _disable)
 
@@ -93,10 +106,11 @@ def disablePin(pin, simId=0):
 def changePin(oldPin, newPin):
     _checkpin(oldPin)
     _checkpin(newPin)
-    if not _enabled[0] or _modem.sim() != 1:
+    if not _card["on"] or _modem.sim() != 1:
         return -1
+
     def change():
-        _pin[0] = newPin
+        _card["pin"] = newPin
 
     return _try(oldPin, change)
 
@@ -107,13 +121,15 @@ def unblockPin(puk, newPin):
     if _modem.sim() != 3:
         return -1
     with _lock:
-        ok = puk == _pin[1]
+        ok = puk == _puk
+        left = _card["left"]
         if ok:
-            _left[0], _left[1] = 3, 10
-            _pin[0] = newPin
+            left[0], left[1] = 3, 10
+            _card["pin"] = newPin
         else:
-            _left[1] -= 1
-            dead = _left[1] <= 0
+            left[1] -= 1
+            dead = left[1] <= 0
+    _save()
     if ok:
         _modem.set_network(sim_state=1)
         return 0
@@ -124,7 +140,8 @@ def unblockPin(puk, newPin):
 
 def getPinRemAttempts(flag=0):
     with _lock:
-        return (_left[0], _left[1]) if not flag else (_left[0], _left[1], 3, 10)
+        left = _card["left"]
+        return (left[0], left[1]) if not flag else (left[0], left[1], 3, 10)
 
 
 def readPhonebook(storage, start, end, username):

@@ -141,7 +141,8 @@ def test_board_files_are_a_board_filesystem(board):
     flash = board.tmp / "keep"
     r = board.run("print('ok', 1)\n", args=("--flash", str(flash)))
     assert r.code == 0, r
-    assert sorted(os.listdir(flash)) == ["board.json", "boot.py", "main.py", "shim", "usr"]
+    # the module's two partitions, /usr and /bak (QuecPython/microPython ports/quectel/core/_boot.py)
+    assert sorted(os.listdir(flash)) == ["bak", "board.json", "boot.py", "main.py", "shim", "usr"]
 
 
 def test_cwd_is_root(board):

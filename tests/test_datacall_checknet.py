@@ -94,14 +94,14 @@ print('p2', dataCall.getInfo(2, 0)[2][0])
 def test_datacall_bad_profile(board):
     r = board.run("""
 import dataCall
-for f, a in ((dataCall.getInfo, (0, 0)), (dataCall.getInfo, (4, 0)), (dataCall.activate, (9,)),
+for f, a in ((dataCall.activate, (0,)), (dataCall.getInfo, (8, 0)), (dataCall.activate, (9,)),
              (dataCall.getInfo, (1, 3)), (dataCall.setPDPContext, (1, 5, '', '', '', 0)),
              (dataCall.setAutoActivate, (1, 2)), (dataCall.setCallback, (42,))):
     print('e', err(f, *a)[:2])
 """)
     assert r.code == 0, r
     errs = [line for line in r.lines if line.startswith("e ")]
-    assert errs[0] == "e ('ValueError', 'invalid value, profileID should be in [1,3].')", r
+    assert errs[0] == "e ('ValueError', 'invalid value, profileID should be in [1,7].')", r
     assert [e.split("'")[1] for e in errs] == ["ValueError"] * 6 + ["TypeError"], r
 
 
