@@ -15,6 +15,7 @@ _level = INFO
 _out = sys.stderr
 _loggers = {}
 _lock = _thread.allocate_lock()
+_wlock = _thread.allocate_lock()
 
 
 class Logger:
@@ -37,7 +38,13 @@ class Logger:
                 msg = msg % args
             name = _NAMES.get(level) or "LVL%d" % level
             out = _out
-            out.write("%s:%s:%s\n" % (name, self.name, msg))
+            # The parts in turn, as the module's print(level, ":", name, ":",
+            # msg, sep="") writes them: a message of hundreds of KB is never
+            # copied into a second, bigger line. The lock keeps threads' lines whole.
+            with _wlock:
+                out.write("%s:%s:" % (name, self.name))
+                out.write(msg if type(msg) is str else str(msg))
+                out.write("\n")
             if hasattr(out, "flush"):
                 out.flush()  # a log file must hold the line as soon as it is written
 

@@ -1,30 +1,33 @@
-# QuecPython uos: the interpreter's os functions; on the desktop board /usr is
-# the app's own folder.
+# QuecPython uos: the interpreter's os functions; on the desktop board they
+# see the module's filesystem (/usr and /bak, shim/_fs.py), not the host's.
 from ._port import port as _p
 
 _o = _p.os
 sep = "/"
-stat = _o.stat
-statvfs = _o.statvfs
-mkdir = _o.mkdir
-rmdir = _o.rmdir
-remove = _o.remove
-unlink = _o.unlink
-rename = _o.rename
-chdir = _o.chdir
-getcwd = _o.getcwd
 getenv = _o.getenv
 urandom = _o.urandom
-mount = _o.mount
+_fs = getattr(_p, "fs", None)
+if _fs:
+    from ._fs import (stat, statvfs, mkdir, rmdir, remove, unlink, rename, chdir,  # noqa: F401
+                      getcwd, mount, umount, listdir, ilistdir)
+else:  # a board whose own root is the flash (ESP32)
+    stat = _o.stat
+    statvfs = _o.statvfs
+    mkdir = _o.mkdir
+    rmdir = _o.rmdir
+    remove = _o.remove
+    unlink = _o.unlink
+    rename = _o.rename
+    chdir = _o.chdir
+    getcwd = _o.getcwd
+    mount = _o.mount
 
+    # QuecPython's listdir() lists the root, not the current folder.
+    def listdir(dir="/"):
+        return _o.listdir(dir)
 
-# QuecPython's listdir() lists the root, not the current folder.
-def listdir(dir="/"):
-    return _o.listdir(dir)
-
-
-def ilistdir(dir=""):
-    return _o.ilistdir(dir or getcwd())
+    def ilistdir(dir=""):
+        return _o.ilistdir(dir or getcwd())
 
 
 def _model():
