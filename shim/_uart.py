@@ -33,6 +33,11 @@ def _line(n, frame):
         raise ValueError("UART%d init fail: %s: %s" % (n, where, e))
 
 
+def _int(name, v):
+    if not isinstance(v, int):
+        raise TypeError("can't convert %s to int" % type(v).__name__)
+
+
 class UART:
     UART0 = 0
     UART1 = 1
@@ -148,7 +153,13 @@ class UART:
         _thread.hold(1 if on else -1)
 
     def control_485(self, GPIOn, direction):
+        # The firmware hands both to the UART driver (machine_uart.c
+        # control_485 -> Helios_UART_SetCtl_485) and returns its result:
+        # 0, or -1 for a pin the module doesn't have.
+        _int("GPIOn", GPIOn)
         _check("direction", direction, (0, 1))
+        if not 1 <= GPIOn <= 47:
+            return -1
         return 0  # no transceiver to switch on a desktop line
 
     def close(self):
@@ -166,3 +177,9 @@ class UART:
             if _open.get(self._n) is self:
                 del _open[self._n]
         return 0
+
+
+# The pins control_485 takes, as constants of UART itself (machine_uart.c
+# puts PLAT_GPIO_DEF in UART's table): the same numbers as Pin.GPIOn.
+for _i in range(1, 48):
+    setattr(UART, "GPIO%d" % _i, _i)

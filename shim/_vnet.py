@@ -40,7 +40,9 @@ def _load():
 
 
 _hosts, _ep, _rev, _remap, _offset = _load()
-_listen = {}  # (app_ip, app_port, type) -> real port, for remapped binds
+
+
+_listen = {}  # (bound ip, app_port, type) -> real port, for remapped binds
 _back = {}  # (ip, real_port) -> app_port
 
 
@@ -58,6 +60,22 @@ reuseaddr = _p.setsockopt_reuseaddr
 
 def is_local(ip):
     return ip.startswith("127.") or ip in ("::1", "0.0.0.0", "::")
+
+
+def _load_owned():
+    # Addresses the module has that the desktop does not (the USBNET gateway,
+    # a NIC's static address): each stands in as a loopback address, so an
+    # app may bind (and reach) it while the host binds loopback only.
+    own = {}
+    for k, v in _config.section("addresses").items():
+        if isinstance(v, str) and is_local(v) and v not in ("0.0.0.0", "::"):
+            own[k] = v
+        else:
+            _config.log('addresses: %s -> %r ignored: the stand-in must be a loopback address' % (k, v))
+    return own
+
+
+_own = _load_owned()
 
 
 def is_literal(s):
@@ -98,7 +116,7 @@ def route(ip, port, type):
         if t[1] is not None:
             port = t[1]
     elif not is_local(ip):
-        _blocked(ip, port)
+        ip = _stand_in(ip, port)
     if _listen:
         t = _remapped(ip, port, type)
         if t:
@@ -108,6 +126,13 @@ def route(ip, port, type):
     elif 0 < port < 1024 and _remap and _offset:
         port += _offset
     return _p.pack(ip, port)
+
+
+def _stand_in(ip, port):
+    t = _own.get(ip)
+    if t is None:
+        _blocked(ip, port)
+    return t
 
 
 def _blocked(ip, port):
@@ -132,22 +157,42 @@ def _unmapped(a):
 
 
 def bind(sock, ip, port, type):
-    """Bind, moving ports < 1024 elsewhere for users who may not bind them."""
+    """Bind, moving ports < 1024 elsewhere for users who may not bind them.
+    An address the module has but the desktop does not binds its loopback
+    stand-in; any other address is refused before the host sees it."""
     global gen
+    host = ip
+    if not is_local(ip):
+        host = _own_or_refuse(ip, port)
     if not (0 < port < 1024 and _remap):
-        sock.bind(_p.pack(ip, port))
+        sock.bind(_p.pack(host, port))
+        if host is not ip and port:
+            _config.log("%s:%d is served at %s:%d (the board config's stand-in for that address)"
+                        % (ip, port, host, port))
         return None
     if _offset:
         real = port + _offset
-        sock.bind(_p.pack(ip, real))
+        sock.bind(_p.pack(host, real))
     else:
-        real = _bind_free(sock, ip)
+        real = _bind_free(sock, host)
     with lock:
-        _listen[(ip, port, type)] = real
-        _back[(ip, real)] = port
+        _listen[(host, port, type)] = real
+        _back[(host, real)] = port
         gen += 1
-    _config.log("%s:%d is served at %s:%d (privileged port remapped)" % (ip, port, ip, real))
-    return (ip, port, type, real)
+    _config.log("%s:%d is served at %s:%d (privileged port remapped)" % (ip, port, host, real))
+    return (host, port, type, real)
+
+
+def _own_or_refuse(ip, port):
+    t = _own.get(ip)
+    if t is None:
+        _config.log(
+            "bind %s:%d: the desktop board has no such address. If the module has it, map it "
+            'to a loopback stand-in under "addresses" in your --net file, e.g. '
+            '{"addresses": {"%s": "127.0.0.9"}}' % (ip, port, ip)
+        )
+        raise _p.oserror(99)  # EADDRNOTAVAIL (lwIP's number is Linux's)
+    return t
 
 
 def _bind_free(sock, ip):

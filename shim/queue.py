@@ -1,11 +1,14 @@
-# QuecPython queue: Queue(max_size=100). put() returns False instead of
+# QuecPython queue: Queue(maxsize=100). put() returns False instead of
 # waiting when the queue is full; get() waits for an item.
 import _thread
 
 
 class Queue:
-    def __init__(self, max_size=100):
-        self._max = max_size
+    # The firmware's queue.py and the docs name the size `maxsize`; the
+    # published stub says `max_size`. Both keywords work; positionally it is
+    # the same argument.
+    def __init__(self, max_size=100, *, maxsize=None):
+        self._max = max_size if maxsize is None else maxsize
         self._items = []
         self._lock = _thread.allocate_lock()
         self._ready = _thread.allocate_lock()  # held while the queue is empty

@@ -7,7 +7,7 @@ from . import _config
 from . import _firewall
 from . import _limits
 from . import _modem
-from ._sockargs import integer as _int, address as _address, port as _port
+from ._sockargs import integer as _int, address as _address, service as _service
 from ._sockcalls import Guard, Dest, admit, accept, same, done
 
 from ._stack import net as _net  # the host's sockets, a board's lwIP, or a modem's stack
@@ -379,10 +379,6 @@ def _connect(sock, raw):
 
 
 def getaddrinfo(host, port, *_ignored):
-    if isinstance(port, str):
-        if not port.isdigit():
-            raise _err(-201)  # lwIP EAI_SERVICE
-        port = int(port)
-    port = _port(port)
+    port = _service(port)
     ip = _net.resolve(host)
     return [(AF_INET6 if ":" in ip else AF_INET, SOCK_STREAM, 0, host, (ip, port))]

@@ -18,6 +18,9 @@ import pytest
 RUNTIMES = ("micropython", "cpython")
 BOTH = RUNTIMES
 MSG_PROFILE = "invalid value, profileID should be in [1,3]."  # spec 2.1 (SRC25 dataCall.py)
+# dial.start/stop/getInfo check the model's own range (QuecPython/micropython
+# ports/quectel/moddatacall.c); the default board is an EC600U: 1-7 (docs cellLocator.md)
+MSG_DIAL = "invalid value, profileID should be in [1,7]."
 MSG_TIMEOUT = "timeout_s should be in [1, 3600]s!"  # spec 3.1
 WARN_OPTION = "Warning: lwip.setsockopt() option not implemented"  # spec 1.3 setsockopt
 
@@ -57,7 +60,11 @@ CASES = [
     ("s.connect(('127.0.0.1',))", "TypeError", None),
     ("tcp().connect(('127.0.0.1', 1, 2))", "TypeError", None),
     ("s.connect((1234, 80))", "TypeError", None),
-    ("s.connect(('127.0.0.1', '80'))", "TypeError", None),
+    # a digit-string port is read by getaddrinfo, as the firmware's connect does
+    # (QuecPython/micropython v1.0.0 ports/quectel/modsocket.c socket_connect)
+    ("tcp().connect(('127.0.0.1', str(dport)))", "OSError", 111),
+    ("s.connect(('127.0.0.1', 'http'))", "OSError", -201),  # lwIP EAI_SERVICE
+    ("s.connect(('127.0.0.1', '70000'))", "ValueError", None),  # as getaddrinfo's
     ("s.connect(('127.0.0.1', 70000))", "ValueError", None),
     ("s.connect(('127.0.0.1', -1))", "ValueError", None),
     ("s.connect(('not a host', 80))", "OSError", -202),  # getaddrinfo failure (spec 1.4)
@@ -76,8 +83,10 @@ CASES = [
     # bind(): IP literals only (spec 1.3), malformed addresses, wrong state
     ("s.bind('127.0.0.1')", "TypeError", None),
     ("s.bind(('127.0.0.1', 1.5))", "TypeError", None),
+    ("s.bind(('127.0.0.1', 'x'))", "OSError", -201),  # a port string is read as getaddrinfo reads it
     ("s.bind(('127.0.0.1', 65536))", "ValueError", None),
     ("s.bind(('1.2.3', 80))", "OSError", 22),
+    ("s.bind(('10.20.30.40', 80))", "OSError", 99),  # not the board's (config "addresses")
     ("s.bind(('300.1.1.1', 80))", "OSError", 22),
     ("s.bind(('::g', 0))", "OSError", 22),
     ("s.bind(('localhost', 80))", "OSError", 22),
@@ -135,6 +144,7 @@ CASES = [
     ("u.sendto(b'x')", "TypeError", None),
     ("u.sendto(b'x', '127.0.0.1')", "TypeError", None),
     ("u.sendto(b'x', ('127.0.0.1', 99999))", "ValueError", None),
+    ("u.sendto(b'x', ('127.0.0.1', '8o'))", "OSError", -201),  # not digits: lwIP EAI_SERVICE
     ("u.sendto(b'x', ('not-an-ip', 80))", "ValueError", None),  # IPv4 literals only (spec 1.3)
     ("u.sendto(b'x', ('256.0.0.1', 80))", "ValueError", None),
     ("u.sendto(b'x', ('', 80))", "ValueError", None),
@@ -203,26 +213,26 @@ CASES = [
     ("usocket.getaddrinfo('::g', 80)", "OSError", -202),
     ("usocket.getaddrinfo('a' * 300, 80)", "OSError", -202),
     # dataCall: profile ids (spec 2.1), ipType, flags, strings
-    ("dataCall.getInfo('1', 0)", "ValueError", MSG_PROFILE),
-    ("dataCall.getInfo(0, 0)", "ValueError", MSG_PROFILE),
-    ("dataCall.getInfo(4, 0)", "ValueError", MSG_PROFILE),
-    ("dataCall.getInfo(1.0, 0)", "ValueError", MSG_PROFILE),
+    ("dataCall.getInfo('1', 0)", "ValueError", MSG_DIAL),
+    ("dataCall.getInfo(0, 0)", "ValueError", MSG_DIAL),
+    ("dataCall.getInfo(8, 0)", "ValueError", MSG_DIAL),
+    ("dataCall.getInfo(1.0, 0)", "ValueError", MSG_DIAL),
     ("dataCall.getInfo(1, 3)", "ValueError", None),
     ("dataCall.getInfo(1, -1)", "ValueError", None),
     ("dataCall.getInfo(1, '0')", "ValueError", None),
     ("dataCall.getInfo(1)", "TypeError", None),
-    ("dataCall.activate(0)", "ValueError", MSG_PROFILE),
-    ("dataCall.activate(4)", "ValueError", MSG_PROFILE),
-    ("dataCall.activate('1')", "ValueError", MSG_PROFILE),
-    ("dataCall.activate(None)", "ValueError", MSG_PROFILE),
-    ("dataCall.deactivate(0)", "ValueError", MSG_PROFILE),
-    ("dataCall.deactivate(4)", "ValueError", MSG_PROFILE),
-    ("dataCall.deactivate(-1)", "ValueError", MSG_PROFILE),
-    ("dataCall.start(0)", "ValueError", MSG_PROFILE),
-    ("dataCall.stop(4, 0)", "ValueError", MSG_PROFILE),
-    ("dataCall.getPDPContext(0)", "ValueError", MSG_PROFILE),
-    ("dataCall.getPDPContext(4)", "ValueError", MSG_PROFILE),
-    ("dataCall.setPDPContext(0, 0, '', '', '', 0)", "ValueError", MSG_PROFILE),
+    ("dataCall.activate(0)", "ValueError", MSG_DIAL),
+    ("dataCall.activate(8)", "ValueError", MSG_DIAL),
+    ("dataCall.activate('1')", "ValueError", MSG_DIAL),
+    ("dataCall.activate(None)", "ValueError", MSG_DIAL),
+    ("dataCall.deactivate(0)", "ValueError", MSG_DIAL),
+    ("dataCall.deactivate(8)", "ValueError", MSG_DIAL),
+    ("dataCall.deactivate(-1)", "ValueError", MSG_DIAL),
+    ("dataCall.start(0)", "ValueError", MSG_DIAL),
+    ("dataCall.stop(8, 0)", "ValueError", MSG_DIAL),
+    ("dataCall.getPDPContext(0)", "ValueError", MSG_DIAL),
+    ("dataCall.getPDPContext(8)", "ValueError", MSG_DIAL),
+    ("dataCall.setPDPContext(0, 0, '', '', '', 0)", "ValueError", MSG_DIAL),
     ("dataCall.setPDPContext(1, 3, '', '', '', 0)", "ValueError", None),
     ("dataCall.setPDPContext(1, '0', '', '', '', 0)", "ValueError", None),
     ("dataCall.setPDPContext(1, 0, '', '', '', 4)", "ValueError", None),
