@@ -6,11 +6,14 @@ _t = _p.time
 _tz = 0  # hours east of UTC
 _rtc = [0]  # seconds the board's RTC is set ahead of the host clock (machine.RTC, ntptime)
 
-ticks_ms = _t.ticks_ms
-ticks_us = _t.ticks_us
-ticks_cpu = _t.ticks_cpu
-ticks_diff = _t.ticks_diff
-ticks_add = _t.ticks_add
+if _p.TICKS_30:  # the interpreter's counters already wrap at 2**30, as the module's
+    ticks_ms = _t.ticks_ms
+    ticks_us = _t.ticks_us
+    ticks_cpu = _t.ticks_cpu
+    ticks_diff = _t.ticks_diff
+    ticks_add = _t.ticks_add
+else:
+    from ._ticks30 import ticks_ms, ticks_us, ticks_cpu, ticks_diff, ticks_add
 
 
 def time():
