@@ -21,6 +21,9 @@ package(
         "_app.py",
         "_atline.py",
         "_boardnet.py",
+        "_adc.py",
+        "_cloud.py",
+        "_cloudsign.py",
         "_config.py",
         "_console.py",
         "_esp32_link.py",
@@ -39,6 +42,8 @@ package(
         "_msock.py",
         "_mtimer.py",
         "_nic.py",
+        "_nv.py",
+        "_pwm.py",
         "_port.py",
         "_port_esp32.py",
         "_sockargs.py",
@@ -64,6 +69,7 @@ package(
         "uos.py",
         "usocket.py",
         "utime.py",
+        "uwebsocket.py",
     ],
     base_path="..",
     opt=1,
@@ -86,3 +92,5 @@ module("sim.py", base_path="../shim", opt=1)
 module("sys_bus.py", base_path="../shim", opt=1)
 module("umqtt.py", base_path="../shim", opt=1)
 module("ussl.py", base_path="../shim", opt=1)
+module("aLiYun.py", base_path="../shim", opt=1)
+module("TenCentYun.py", base_path="../shim", opt=1)

@@ -74,7 +74,8 @@ class BoardControl:
             return msg["ok"]
 
     def state(self):
-        """{"sockets", "threads", "fds", "active", "sim", "reg"} of the app now."""
+        """{"sockets", "threads", "fds", "active", "sim", "reg", "fun", "pins",
+        "pwm"} of the app now."""
         return self.request("state")
 
     def drop_data_call(self, profile=1):
@@ -108,6 +109,15 @@ class BoardControl:
     def set_pin(self, gpio, level):
         """Drive input GPIO `gpio` to `level`; ExtInt callbacks on it fire."""
         return self.request("pin", gpio=gpio, level=level)
+
+    def set_adc(self, channel, mv):
+        """misc.ADC().read(channel) answers mv (millivolts) from now on."""
+        return self.request("adc", channel=channel, mv=mv)
+
+    def pwm_state(self):
+        """What the app set on each misc.PWM channel it used: {"0": {"open",
+        "range", "high", "cycle", "freq" (Hz), "duty" (0-1)}, ...}."""
+        return self.request("state")["pwm"]
 
     def set_dns(self, up):
         return self.request("dns", down=not up)

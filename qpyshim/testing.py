@@ -165,6 +165,12 @@ class QuecPythonApp:
     def set_pin(self, gpio, level):
         return self.control.set_pin(gpio, level)
 
+    def set_adc(self, channel, mv):
+        return self.control.set_adc(channel, mv)
+
+    def pwm_state(self):
+        return self.control.pwm_state()
+
     # -- the end
     def wait(self, timeout=None):
         """Wait for the app to end by itself; its exit status."""

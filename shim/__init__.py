@@ -11,7 +11,34 @@ PORT = None  # None: chosen from the platform; "unix", "esp32" or "cpython" to f
 MODULES = ("_thread", "utime", "uos", "usocket", "dataCall", "checkNet", "machine", "osTimer")
 # Found on sys.path when the app imports them.
 LAZY = ("log", "ethernet", "net", "sim", "modem", "misc", "queue", "sys_bus", "ql_fs",
-        "example", "ntptime", "umqtt", "request", "ussl")
+        "example", "ntptime", "umqtt", "request", "ussl", "aLiYun", "TenCentYun")
+# Names the interpreter has built in (MicroPython's `websocket` answers to
+# `uwebsocket`) whose shim modules load only when an app first uses them.
+LATER = ("uwebsocket",)
+
+
+class _Later:
+    """Stands in sys.modules for a module until the app first touches it:
+    `import m` costs this object, `m.x` and `from m import x` load the module."""
+
+    def __init__(self, name):
+        import _thread
+
+        self._name = name
+        self._mod = None
+        self._lock = _thread.allocate_lock()
+
+    def __getattr__(self, attr):
+        if attr[:2] == "__" and attr != "__all__":
+            raise AttributeError(attr)  # CPython's import asks for __spec__, __path__: not a use
+        with self._lock:
+            if self._mod is None:
+                import sys
+
+                __import__("shim." + self._name)
+                self._mod = getattr(sys.modules["shim"], self._name)
+                sys.modules[self._name] = self._mod
+        return getattr(self._mod, attr)
 
 
 def install(usr=None):
@@ -31,6 +58,8 @@ def install(usr=None):
         __import__("shim." + name)
         sys.modules[name] = getattr(sys.modules["shim"], name)
     sys.modules["osTimer"] = sys.modules["osTimer"].osTimer
+    for name in LATER:
+        sys.modules[name] = _Later(name)
     f = globals().get("__file__")
     if f:  # frozen into firmware, the lazy modules are frozen top-level ones
         port.expose(f.rsplit("/", 1)[0] if "/" in f else ".", LAZY)

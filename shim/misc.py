@@ -32,49 +32,86 @@ class Power:
 class USBNET:
     # The desktop has no USB network function to bring up: the state is kept
     # so an app's configure / open / check sequence runs as on the module.
+    # The work type and NAT are the module's NV settings: they take effect
+    # after a reboot and survive it (docs misc.USBNET: set_worktype, setNat),
+    # so an app that sets RNDIS and restarts finds RNDIS set.
     Type_ECM = 1
     Type_RNDIS = 3
-    _type = [int(_config.section("usbnet").get("type", 1)), False]
-    _nat = {}
+    _st = []  # [work type, open, {pid: nat}], read from NV on first use
+
+    @staticmethod
+    def _get():
+        if not USBNET._st:
+            from shim import _nv
+
+            nv = _nv.get("usbnet", {})
+            t = nv.get("type") if isinstance(nv, dict) else None
+            nat = nv.get("nat") if isinstance(nv, dict) else None
+            USBNET._st[:] = [t if t in (1, 3) else int(_config.section("usbnet").get("type", 1)), False,
+                             dict(nat) if isinstance(nat, dict) else {}]
+        return USBNET._st
+
+    @staticmethod
+    def _save():
+        from shim import _nv
+
+        st = USBNET._get()
+        _nv.put("usbnet", {"type": st[0], "nat": st[2]})
 
     @staticmethod
     def set_worktype(type):
         if type not in (1, 3):
             return -1
-        USBNET._type[0] = type
+        USBNET._get()[0] = type
+        USBNET._save()
         return 0
 
     @staticmethod
     def get_worktype():
-        return USBNET._type[0]
+        return USBNET._get()[0]
 
     @staticmethod
     def get_status():
-        return 1 if USBNET._type[1] else 0
+        return 1 if USBNET._get()[1] else 0
 
     @staticmethod
     def open():
-        USBNET._type[1] = True
+        USBNET._get()[1] = True
         return 0
 
     @staticmethod
     def close():
-        USBNET._type[1] = False
+        USBNET._get()[1] = False
         return 0
 
     @staticmethod
     def getNat(simid, pid):
         if simid != 0 or not 1 <= pid <= 8:
             return -1
-        return USBNET._nat.get(pid, 1)
+        return USBNET._get()[2].get(str(pid), 1)
 
     @staticmethod
     def setNat(simid, pid, nat):
         if simid != 0 or not 1 <= pid <= 8 or nat not in (0, 1):
             return -1
-        USBNET._nat[pid] = nat
+        USBNET._get()[2][str(pid)] = nat
+        USBNET._save()
         return 0
 
 
 def antennaSecRXOffCtrl(*args):
     return 0 if not args else -1
+
+
+# ADC and PWM load the first time an app touches misc.ADC / misc.PWM (PEP 562
+# module __getattr__, which MicroPython has too), so an app that only uses
+# Power pays nothing for them.
+def __getattr__(name):
+    if name == "ADC":
+        from shim._adc import ADC as c
+    elif name == "PWM":
+        from shim._pwm import PWM as c
+    else:
+        raise AttributeError(name)
+    globals()[name] = c
+    return c
