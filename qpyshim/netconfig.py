@@ -68,7 +68,8 @@ def parse_endpoint(text, where):
 SECTIONS = {"model": dict, "datacall": dict, "sim": dict, "net": dict, "nics": dict,
             "hosts": dict, "endpoints": dict, "ports": dict, "stand_ins": list,
             "link": dict, "limits": dict, "target": dict, "firewall": dict, "control": dict,
-            "cell": dict, "modem": dict, "power": dict, "usbnet": dict, "uart": dict, "stack": dict}
+            "cell": dict, "modem": dict, "power": dict, "usbnet": dict, "uart": dict, "stack": dict,
+            "adc": dict, "addresses": dict}
 # Module models the desktop can take the limits of (shim/_limits.py's table).
 PROFILES = ("EC200A", "ECxxxG", "ECxxxU", "BG95")
 
@@ -135,9 +136,20 @@ def owned_addresses(cfg, source):
     return own
 
 
+def adc_levels(adc, source):
+    """The `adc` section: millivolts per channel 0-3 (misc.ADC().read(n))."""
+    for ch, mv in adc.items():
+        if ch not in ("0", "1", "2", "3"):
+            raise ConfigError(f"{source}: adc[{ch!r}]: channels are \"0\" to \"3\" (ADC0-ADC3)")
+        if not isinstance(mv, int) or isinstance(mv, bool):
+            raise ConfigError(f"{source}: adc[{ch!r}] must be a whole number of millivolts, not {mv!r}")
+    return adc
+
+
 def validate(cfg, source):
     sections = {k: _section(cfg, k, source) for k in SECTIONS}
     owned_addresses(cfg, source)
+    adc_levels(sections["adc"], source)
     lo, hi = _model(sections["model"], source)
     dc = sections["datacall"]
     profiles = _object(dc.get("profiles") or {}, f"{source}: datacall.profiles")

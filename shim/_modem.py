@@ -71,7 +71,7 @@ def _nvload():
 
     path = _p.nv_path()
     try:
-        with open(path) as f:
+        with _p.open_host(path) as f:  # the board's own file: not the app's to see
             d = json.load(f)
         return d if isinstance(d, dict) else {}
     except (OSError, TypeError, ValueError):

@@ -13,12 +13,13 @@ _ram = {}  # the store when the board has no flash to write
 
 
 def load():
-    """Every section stored: {} for a new or damaged store."""
+    """Every section stored: {} for a new or damaged store. The caller's to
+    change: without a flash it is a copy of the in-memory store."""
     path = _p.nv_path()
     if not path:
-        return _ram
+        return json.loads(json.dumps(_ram))  # never the live store: callers change what they get
     try:
-        with open(path) as f:
+        with _p.open_host(path) as f:  # outside /usr: the app's open would not reach it
             d = json.load(f)
     except (OSError, ValueError):
         return {}  # never written, or cut short: the module's defaults
@@ -44,10 +45,10 @@ def put(name, value, key=None):
             value = sect
         d[name] = value
         if not path:
+            _ram.clear()
+            _ram.update(d)
             return
-        import os
-
         tmp = path + ".new"
-        with open(tmp, "w") as f:
+        with _p.open_host(tmp, "w") as f:
             json.dump(d, f)
-        os.rename(tmp, path)
+        _p.os.rename(tmp, path)

@@ -4,6 +4,7 @@ from ._port import port as _p
 from . import _modem
 
 _save_lock = _p.thread.allocate_lock()
+_pdp_lock = _p.thread.allocate_lock()
 
 _ZERO4 = "0.0.0.0"
 _ZERO6 = "::"
@@ -54,6 +55,11 @@ def _set(profileID, ipType, apn, username, password, authType):
     _text(username, "username")
     _text(password, "password")
     p = _modem.prof(profileID)
+    with _pdp_lock:  # the change and its save in one turn: the NV store keeps the last set
+        return _store(p, profileID, ipType, apn, username, password, authType)
+
+
+def _store(p, profileID, ipType, apn, username, password, authType):
     with _modem.lock:
         ctx = p["ctx"]
         ctx[0] = ipType

@@ -38,32 +38,40 @@ class USBNET:
     Type_ECM = 1
     Type_RNDIS = 3
     _st = []  # [work type, open, {pid: nat}], read from NV on first use
+    _lock = _p.thread.allocate_lock()  # the state and its save: apps set these from any thread
 
     @staticmethod
     def _get():
         if not USBNET._st:
-            from shim import _nv
+            with USBNET._lock:
+                if not USBNET._st:
+                    from shim import _nv
 
-            nv = _nv.get("usbnet", {})
-            t = nv.get("type") if isinstance(nv, dict) else None
-            nat = nv.get("nat") if isinstance(nv, dict) else None
-            USBNET._st[:] = [t if t in (1, 3) else int(_config.section("usbnet").get("type", 1)), False,
-                             dict(nat) if isinstance(nat, dict) else {}]
+                    nv = _nv.get("usbnet", {})
+                    t = nv.get("type") if isinstance(nv, dict) else None
+                    nat = nv.get("nat") if isinstance(nv, dict) else None
+                    USBNET._st[:] = [t if t in (1, 3) else int(_config.section("usbnet").get("type", 1)),
+                                     False, dict(nat) if isinstance(nat, dict) else {}]
         return USBNET._st
 
     @staticmethod
-    def _save():
+    def _set(i, key, value):
+        # Changed and saved in one turn, so the NV store holds the last change.
         from shim import _nv
 
         st = USBNET._get()
-        _nv.put("usbnet", {"type": st[0], "nat": st[2]})
+        with USBNET._lock:
+            if key is None:
+                st[i] = value
+            else:
+                st[i][key] = value
+            _nv.put("usbnet", {"type": st[0], "nat": dict(st[2])})
 
     @staticmethod
     def set_worktype(type):
         if type not in (1, 3):
             return -1
-        USBNET._get()[0] = type
-        USBNET._save()
+        USBNET._set(0, None, type)
         return 0
 
     @staticmethod
@@ -94,8 +102,7 @@ class USBNET:
     def setNat(simid, pid, nat):
         if simid != 0 or not 1 <= pid <= 8 or nat not in (0, 1):
             return -1
-        USBNET._get()[2][str(pid)] = nat
-        USBNET._save()
+        USBNET._set(2, str(pid), nat)
         return 0
 
 

@@ -49,7 +49,9 @@ def getPhoneNumber(simId=0):
 
 
 def _try(pin, then):
-    """One PIN attempt: right -> then(), wrong -> one attempt fewer."""
+    """One PIN attempt: right -> then(), wrong -> one attempt fewer. A then()
+    that changes the card runs under the lock _save() reads it with; the
+    unlock (the network's business, which takes the same lock) after it."""
     if _modem.sim() not in (1, 2):
         return -1
     with _lock:
@@ -57,11 +59,14 @@ def _try(pin, then):
         left = _card["left"]
         if ok:
             left[0] = 3
+            if then is not _unlocked:
+                then()
         else:
             left[0] -= 1
             blocked = left[0] <= 0
     if ok:
-        then()
+        if then is _unlocked:
+            then()
         _save()
         return 0
     _save()

@@ -154,6 +154,22 @@ class UartLoop:
 _cache = {}
 
 
+def _lock(f, seconds):
+    """The module's lock, waited for no longer than its apps can take
+    (another worker is running them)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise TimeoutError("another worker held the conformance lock for %d s" % seconds) from None
+            time.sleep(0.05)  # a bounded poll of a file lock, not synchronisation by sleep
+
+
 def transcripts(name, tmp_path_factory):
     """A module's two transcripts, made once per session even when xdist
     splits the rows over workers: the first worker to need a module runs its
@@ -165,7 +181,7 @@ def transcripts(name, tmp_path_factory):
         shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
         saved = shared / ("conformance_%s.json" % name)
         with open(shared / ("conformance_%s.lock" % name), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            _lock(lock, 3 * getattr(table(name), "TIMEOUT", 45) + 30)
             if saved.exists():
                 data = json.loads(saved.read_text())
             else:

@@ -102,3 +102,15 @@ while True:
     assert st["1"] == {"open": True, "range": 1, "high": 12, "cycle": 20, "freq": 50.0, "duty": 0.6}
     assert st["2"]["open"] is False and st["2"]["freq"] == 1e6  # the firmware's 1e9 / cycleTime
     assert st["3"] == {"open": False, "range": 0, "high": 10, "cycle": 100, "freq": 10000.0, "duty": 0.1}
+
+
+def test_a_bad_adc_section_is_a_config_error(board):
+    """The board config's adc section is checked before the board starts:
+    channels "0"-"3" (ADC0-ADC3), whole millivolts; anything else is a clear
+    config error (exit 2), never a crash at the app's first misc.ADC."""
+    for adc, words in (({"0": "x"}, "whole number of millivolts"), ([1], "adc must be an object"),
+                       ({"7": 100}, "channels are")):
+        r = board.run("import misc\nprint('read', misc.ADC().read(0))", net={"adc": adc})
+        assert r.code == 2 and words in r.err, r
+    r = board.run("import misc\nprint('read', misc.ADC().read(0))", net={"adc": {"0": 700}})
+    assert r.code == 0 and r.value("read") == 700, r
