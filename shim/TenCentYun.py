@@ -5,8 +5,9 @@
 # connection id and an expiry an hour ahead, signed with the device PSK (see
 # _cloudsign.tencent). Dynamic registration (a ProductSecret instead of a
 # PSK) asks Tencent's HTTP gateway for the PSK; the desktop has no such
-# gateway, so the PSK must come from tx_secret.json, where the module keeps
-# the one it was given.
+# gateway, so the PSK must come from /usr/tx_secret.json, where the module's
+# TenCentYun.py keeps the one it was given (an absolute path: apps start in
+# `/`, and the module's own check_secret/save_Secret open /usr/...).
 import _thread
 import ujson
 import urandom
@@ -14,6 +15,8 @@ import utime
 from umqtt import MQTTClient
 from shim import _cloudsign
 from shim._cloud import Client
+
+SECRET_FILE = "/usr/tx_secret.json"  # {devicename: psk}
 
 
 class TXyun(Client):
@@ -31,7 +34,7 @@ class TXyun(Client):
         if self.ProductSecret is not None:
             psk = _stored_psk(self.devicename)
             if not psk:
-                print("[ERROR] dynamic registration: no key for %s in tx_secret.json, and the"
+                print("[ERROR] dynamic registration: no key for %s in /usr/tx_secret.json, and the"
                       " desktop has no Tencent gateway to register with" % (self.devicename,))
                 return -1
             self.devicePsk = psk
@@ -89,7 +92,7 @@ class TXyun(Client):
 
 def _stored_psk(name):
     try:
-        with open("tx_secret.json") as f:
+        with open(SECRET_FILE) as f:
             return ujson.load(f).get(name)
     except (OSError, ValueError, AttributeError):
         return None

@@ -145,8 +145,10 @@ ali.start()
 print('sta', ali.getAliyunSta())
 print('again', ali.setMqtt('cid42') is ali.mqtt_client)  # connected already: the module hands back its client
 print('ready')
-while not got:
+t0 = utime.ticks_ms()
+while not got and utime.ticks_diff(utime.ticks_ms(), t0) < 15000:
     utime.sleep_ms(20)
+print('waited', 'ok' if got else 'EXPIRED')
 ali.disconnect()
 print('done')
 """
@@ -177,6 +179,8 @@ def test_aliyun_signs_in_and_talks(quecpython, tmp_path, runtime):
         pub.single("/a1PK/dev1/user/get", "cmd", qos=1, hostname="127.0.0.1", port=broker.port,
                    auth={"username": "tester", "password": "tester-pw"})
         app.expect(r"^msg \(b'/a1PK/dev1/user/get', b'cmd'\)$")
+        # the app's wait has its own deadline and says when it ran out
+        assert app.expect(r"^waited (\w+)$").group(1) == "ok"
         app.expect(r"^done$")
         assert app.wait(20) == 0
         up.loop_stop()
@@ -299,8 +303,10 @@ tx.start()
 print('pub', tx.publish('TXPID/dev9/event', 'hello world'))
 print('sta', tx.getTXyunsta())
 print('ready')
-while not got:
+t0 = utime.ticks_ms()
+while not got and utime.ticks_diff(utime.ticks_ms(), t0) < 15000:
     utime.sleep_ms(20)
+print('waited', 'ok' if got else 'EXPIRED')
 tx.disconnect()
 print('done')
 """ % PSK
@@ -327,9 +333,50 @@ def test_tencent_flow_against_mosquitto(quecpython, tmp_path, runtime):
 
         pub.single("TXPID/dev9/control", "on", qos=1, hostname="127.0.0.1", port=broker.port)
         app.expect(r"^msg \(b'TXPID/dev9/control', b'on'\)$")
+        # the app's wait has its own deadline and says when it ran out
+        assert app.expect(r"^waited (\w+)$").group(1) == "ok"
         app.expect(r"^done$")
         assert app.wait(20) == 0
         up.loop_stop()
         up.disconnect()
     finally:
         broker.stop()
+
+
+TX_DYN_APP = """
+from TenCentYun import TXyun
+import uos
+print('cwd', uos.getcwd())
+with open('/usr/tx_secret.json', 'w') as f:
+    f.write('{"other": "eA==", "dev9": "%s"}')
+tx = TXyun('TXPID', 'dev9', None, 'product-secret')
+print('set', tx.setMqtt())
+print('psk', tx.devicePsk)
+print('sta', tx.getTXyunsta())
+tx.disconnect()
+nokey = TXyun('TXPID', 'dev7', None, 'product-secret')
+print('nokey', nokey.setMqtt())
+""" % PSK
+
+
+def test_tencent_dynamic_registration_reads_usr_tx_secret(board, tmp_path):
+    """With a ProductSecret (dynamic registration) QuecPython's TenCentYun.py
+    takes the device PSK from /usr/tx_secret.json ({devicename: psk}; its
+    check_secret and save_Secret open that absolute path, and QuecPython's DTU
+    solution checks `"tx_secret.json" in uos.listdir("/usr")`). Apps start in
+    `/`, so a relative "tx_secret.json" is not that file. A provisioned key
+    signs the device in; a device without one gets -1 (no cloud to register
+    with on the desktop)."""
+    broker = AuthBroker(tmp_path)
+    try:
+        r = board.run(TX_DYN_APP, net=_net(TX_HOST, broker.port))
+        m = broker.wait_log(r"New client connected from 127\.0\.0\.1:\d+ as (\S+) \(.*u'([^']*)'\)")
+    finally:
+        broker.stop()
+    assert r.code == 0, r
+    assert r.value("cwd") == "/"
+    assert r.value("set") == 0
+    assert r.value("psk") == PSK
+    assert r.value("sta") == 0
+    assert r.value("nokey") == -1
+    assert m.group(1) == "TXPIDdev9" and m.group(2).startswith("TXPIDdev9;12010126;")
