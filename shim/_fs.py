@@ -17,7 +17,6 @@ _o = _p.os
 _lock = _p.thread.allocate_lock()
 _mounts = ["usr", "bak"]  # the order MicroPython's VFS lists its mount table in
 _FLASH = ("usr", "bak")  # the partitions with a size to charge against
-_flash = None  # "<flash dir>/": the board's own files (boot.py, the shim) by host path
 _DIR = 0x4000
 _PATH_MAX = 512  # py/mpconfig.h MICROPY_ALLOC_PATH_MAX: what statvfs('/') reports
 
@@ -27,9 +26,8 @@ def _err(n):
 
 
 def install(flash):
-    """Make the app's open() the checked one (the shim keeps the port's)."""
-    global _flash
-    _flash = flash.rstrip("/") + "/"
+    """Make the app's open() the checked one; the shim opens host files with
+    the port's open_host."""
     builtins.open = open
 
 
@@ -133,10 +131,10 @@ def _drop(path, native):
     if _top(m, p):
         raise _err(22)  # EINVAL: LittleFS won't remove its own root
     pt = _part(m)
-    n = pt.blocks_of(p) if pt else 0
-    native(p)
-    if n:
-        pt.charge(-n)
+    if pt:
+        pt.drop(p, native)
+    else:
+        native(p)
 
 
 def rmdir(path):
@@ -162,10 +160,10 @@ def rename(old_path, new_path):
     if _top(m, p) or _top(m, p2):
         raise _err(22)
     pt = _part(m)
-    n = pt.blocks_of(p2) if pt and p2 != p else 0  # a file renamed over another frees it
-    _p.frename(p, p2)
-    if n:
-        pt.charge(-n)
+    if pt:
+        pt.move(p, p2, _p.frename)
+    else:
+        _p.frename(p, p2)
 
 
 def chdir(path):
@@ -195,12 +193,12 @@ def umount(mount_point):
 def open(file, mode="r", *args, **kw):
     """The app's open(): board paths only; what is opened for writing on
     /usr and /bak is charged against the flash."""
-    if isinstance(file, int) or (_flash and isinstance(file, str) and file.startswith(_flash)):
-        return _p.open_host(file, mode, *args, **kw)  # a descriptor, or the board's own files
+    if isinstance(file, int):
+        return _p.open_host(file, mode, *args, **kw)  # a descriptor the app already has
     m, p = _where(file)
     if not m:
         raise _err(1)  # EPERM: / is no file
-    if not ("w" in mode or "a" in mode or "+" in mode) or m not in _FLASH:
+    if m not in _FLASH or not ("w" in mode or "a" in mode or "+" in mode or "x" in mode):
         return _p.fopen(p, mode, *args, **kw)
     from . import _fs_flash
 

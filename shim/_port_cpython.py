@@ -3,6 +3,7 @@
 # str accepted as data, stream methods), so the shim above sees one behaviour.
 import builtins
 import errno as _errno
+import io as _io
 import os as _os
 import socket as _s
 import sys
@@ -171,36 +172,45 @@ def _host(path):
     return path
 
 
+def _bare(fn):
+    # CPython's OSError names the host path ("... '/tmp/qpyshim-flash-x/usr/a'");
+    # MicroPython's carries the errno alone, and the app must not learn where
+    # its flash lives.
+    def call(*a, **kw):
+        try:
+            return fn(*a, **kw)
+        except OSError as e:
+            if e.errno is None:
+                raise
+            raise oserror(e.errno) from None
+    return call
+
+
+def _scan(path):
+    return [(e.name, 0x4000 if e.is_dir() else 0x8000, e.inode(), e.stat().st_size)
+            for e in _os.scandir(_host(path))]
+
+
+def _statvfs(path):
+    v = _os.statvfs(_host(path))
+    return (v.f_bsize, v.f_frsize, v.f_blocks, v.f_bfree, v.f_bavail,
+            v.f_files, v.f_ffree, v.f_favail, v.f_flag, v.f_namemax)
+
+
 class os:
     """The MicroPython `os` API, with /usr mapped to the app's folder."""
 
     sep = "/"
-
-    @staticmethod
-    def listdir(path="."):
-        return _os.listdir(_host(path))
-
-    @staticmethod
-    def ilistdir(path="."):
-        for e in _os.scandir(_host(path)):
-            yield (e.name, 0x4000 if e.is_dir() else 0x8000, e.inode(), e.stat().st_size)
-
-    @staticmethod
-    def stat(path):
-        return tuple(_os.stat(_host(path)))
-
-    @staticmethod
-    def statvfs(path):
-        v = _os.statvfs(_host(path))
-        return (v.f_bsize, v.f_frsize, v.f_blocks, v.f_bfree, v.f_bavail,
-                v.f_files, v.f_ffree, v.f_favail, v.f_flag, v.f_namemax)
-
-    mkdir = staticmethod(lambda path: _os.mkdir(_host(path)))
-    rmdir = staticmethod(lambda path: _os.rmdir(_host(path)))
-    remove = staticmethod(lambda path: _os.remove(_host(path)))
+    listdir = staticmethod(_bare(lambda path=".": _os.listdir(_host(path))))
+    ilistdir = staticmethod(_bare(lambda path=".": iter(_scan(path))))
+    stat = staticmethod(_bare(lambda path: tuple(_os.stat(_host(path)))))
+    statvfs = staticmethod(_bare(_statvfs))
+    mkdir = staticmethod(_bare(lambda path: _os.mkdir(_host(path))))
+    rmdir = staticmethod(_bare(lambda path: _os.rmdir(_host(path))))
+    remove = staticmethod(_bare(lambda path: _os.remove(_host(path))))
     unlink = remove
-    rename = staticmethod(lambda old_path, new_path: _os.rename(_host(old_path), _host(new_path)))
-    chdir = staticmethod(lambda path: _os.chdir(_host(path)))
+    rename = staticmethod(_bare(lambda old_path, new_path: _os.rename(_host(old_path), _host(new_path))))
+    chdir = staticmethod(_bare(lambda path: _os.chdir(_host(path))))
 
     @staticmethod
     def mount(vfs_obj, path):
@@ -221,12 +231,17 @@ open_host = _open
 fs = None  # shim/_fs.py once the board's filesystem is mounted
 
 
+@_bare
 def fopen(file, *args, **kw):
-    return _open(_host(file), *args, **kw)
+    f = _open(_host(file), *args, **kw)
+    # The app sees its board path as the file's name, not the host's.
+    raw = getattr(getattr(f, "buffer", f), "raw", f)
+    if isinstance(raw, _io.FileIO) and isinstance(file, str):
+        raw.name = file
+    return f
 
 
-def frename(old, new):
-    _os.rename(_host(old), _host(new))
+frename = _bare(lambda old, new: _os.rename(_host(old), _host(new)))
 
 
 def config_text():

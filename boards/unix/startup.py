@@ -9,8 +9,9 @@ if not root:
     print("qpyshim: QPYSHIM_FLASH is not set; start apps with `qpyshim run`")
     sys.exit(2)
 sys.path[0] = root
+_open = open  # boot.py makes the builtin open the app's, which sees only /usr and /bak
 for name in ("boot.py", "main.py"):
     path = root + "/" + name
-    with open(path) as f:
+    with _open(path) as f:
         code = compile(f.read(), path, "exec")
     exec(code, {"__name__": "__main__", "__file__": path})
