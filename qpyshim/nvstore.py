@@ -34,8 +34,8 @@ def settings(flash):
             out.append(f"PDP context {n} ({_IP.get(ctx[0], ctx[0])}, APN {ctx[1]!r}, "
                        f"auth {_AUTH.get(ctx[4], ctx[4])}) from setPDPContext")
     usb = nv.get("usbnet")
-    if isinstance(usb, dict) and "type" in usb:
-        out.append(f"USB network {_USBNET.get(usb['type'], usb['type'])} from USBNET.set_worktype")
+    if isinstance(usb, dict):
+        out += _usbnet(usb, _read(flash / "board.json") or {})
     card = nv.get("sim")
     if isinstance(card, dict) and card.get("on"):
         out.append("SIM PIN enabled (sim.enablePin): each boot needs sim.verifyPin")
@@ -43,4 +43,24 @@ def settings(flash):
     if dc is not None:
         auto = [k for k, v in sorted(dc.items()) if isinstance(v, dict) and v.get("autoActivate")]
         out.append(f"auto-activated profiles {auto or 'none'} from /usr/datacall_config.json")
+    return out
+
+
+def _usbnet(usb, cfg):
+    """shim/misc.py keeps {"type": work type, "nat": {pid: 0|1}} and writes
+    both at every save: only what differs from the board's default is the
+    app's own (the work type in board.json, NAT 1: misc.USBNET.getNat's
+    value for a profile never set)."""
+    out = []
+    board = cfg.get("usbnet") if isinstance(cfg.get("usbnet"), dict) else {}
+    kind = usb.get("type")
+    if kind is not None and kind != board.get("type", 1):
+        out.append(f"USB network {_USBNET.get(kind, kind)} from USBNET.set_worktype")
+    nat = usb.get("nat")
+    off = sorted((str(pid) for pid, v in (nat if isinstance(nat, dict) else {}).items() if v != 1),
+                 key=lambda pid: (len(pid), pid))
+    if off:
+        # 0 lets the profile dial IPv6 (QuecPython wiki QuecPythonClasslib.md, USBNET.getNat)
+        vals = ", ".join(f"profile {pid} NAT {nat[pid]}" for pid in off)
+        out.append(f"USB network {vals} (0: IPv6 dial-up allowed) from USBNET.setNat")
     return out

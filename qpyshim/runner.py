@@ -3,6 +3,7 @@ under /usr), start the stand-in servers, and run the board's firmware on the
 chosen interpreter until the app ends or the duration is up."""
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -64,15 +65,45 @@ def _stop(proc):
 
 
 def _halt(proc):
-    """Power a board in a restart loop off: a Ctrl-C would most likely land
-    while its interpreter starts, where it can only print a traceback."""
+    """Power a board off that may still be starting: a Ctrl-C would land in
+    its interpreter's own start-up, where it can only print a traceback."""
     proc.terminate()
     try:
         proc.wait(STOP_GRACE)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-    return 0
+
+
+# A board restarted this long ago has surely started: a Ctrl-C reaches its
+# app. Younger, it is powered off instead (the app of a restart loop only
+# lives for a moment anyway). The run's first boot is the user's own start,
+# so it always gets the Ctrl-C, as it did before restarts existed.
+UP_S = 10.0
+
+
+def _die_with_parent(runner_pid):
+    """Runs in the board's process before its interpreter: it gets a process
+    group of its own (so a terminal's Ctrl-C reaches the runner only; a group,
+    not a session, so a pty the app opens never becomes its controlling
+    terminal, whose hang-up would kill it), and it goes down when the runner
+    dies, however it dies (a test killing the runner's group, a closed
+    terminal)."""
+    os.setpgid(0, 0)
+    if _prctl is not None:
+        _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != runner_pid:
+        os._exit(1)  # the runner died before that was in place
+
+
+_prctl = None
+if sys.platform.startswith("linux"):
+    try:
+        import ctypes
+
+        _prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child must not import
+    except (OSError, AttributeError):
+        pass
 
 
 # How the board asks to be booted again or powered off (shim/_port_*.power):
@@ -87,9 +118,10 @@ STORM_S = 10.0
 
 
 class _CtrlC:
-    """Ctrl-C (SIGINT) to the runner. While a board runs it interrupts the
-    wait for it, and the board gets it too; between two boots it only marks
-    the run as ended, so it never lands in the runner's own code."""
+    """Ctrl-C (SIGINT) to the runner, the only one a terminal's Ctrl-C
+    reaches (the board has a process group of its own). While a board runs it
+    interrupts the wait for it, and _boot passes it on; between two boots it
+    only marks the run as ended, so it never lands in the runner's own code."""
 
     def __init__(self):
         self.hit = False
@@ -163,7 +195,7 @@ def _modem(cfg, dialect, stack):
 
 def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None, uarts=None, modem=None):
     # Ctrl-C from here on ends the run without a traceback from the runner:
-    # the board gets it while it runs, and none is started after it.
+    # a board that is up gets it, and none is started after it.
     with _CtrlC() as ctrl_c:
         try:
             return _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c)
@@ -215,13 +247,17 @@ def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c):
 
 
 def _power_on(cmd, env, flash, deadline, ctrl_c):
-    """Boot the board until it ends, powers down, or the run is stopped."""
+    """Boot the board until it ends, powers down, or the run is stopped.
+    Ctrl-C ends the run with the app's status when its app got it, else 130
+    (it came between two boots, or while a boot was starting); --duration
+    ends it with 0 in those cases."""
     quick = 0  # restarts in a row, each soon after its power-on
+    restarted = False
     while True:
         if ctrl_c.hit:
             return 130  # Ctrl-C between two boots: the board stays off
         born = time.monotonic()
-        code = _boot(cmd, env, flash, deadline, ctrl_c, looping=quick > 0)
+        code = _boot(cmd, env, flash, deadline, ctrl_c, restarted)
         if ctrl_c.hit:
             return code if code >= 0 else 130
         if -code in RESTART:
@@ -230,6 +266,7 @@ def _power_on(cmd, env, flash, deadline, ctrl_c):
             quick = quick + 1 if time.monotonic() - born < STORM_S else 0
             _restarted(quick, flash)
             env["QPYSHIM_BOOT_REASON"] = str(RESTART[-code])
+            restarted = True
             continue
         if code == -POWER_DOWN:
             print("qpyshim: the board powered down", file=sys.stderr, flush=True)
@@ -237,18 +274,28 @@ def _power_on(cmd, env, flash, deadline, ctrl_c):
         return code if code >= 0 else 128 - code
 
 
-def _boot(cmd, env, flash, deadline, ctrl_c, looping=False):
-    """One power-on of the board: its process's exit status."""
-    proc = subprocess.Popen(cmd, env=env, cwd=flash)
+def _boot(cmd, env, flash, deadline, ctrl_c, restarted=False):
+    """One power-on of the board: its process's exit status (-1 when the
+    runner powered it off before its app could be told)."""
+    proc = subprocess.Popen(cmd, env=env, cwd=flash,
+                            preexec_fn=functools.partial(_die_with_parent, os.getpid()))
+    born = time.monotonic()
+
+    def starting():
+        return restarted and time.monotonic() - born < UP_S
+
     try:
         ctrl_c.armed = True
         if ctrl_c.hit:
-            raise KeyboardInterrupt  # it came while the board was being started
+            ctrl_c.armed = False
+            _halt(proc)  # it came while the board was being started
+            return -1
         return proc.wait(timeout=None if deadline is None else max(0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         ctrl_c.armed = False
-        if looping:
-            return _halt(proc)
+        if starting():
+            _halt(proc)
+            return 0
         code, killed = _stop(proc)
         if killed:
             print("qpyshim: the app ignored Ctrl-C at the end of --duration; killed it",
@@ -259,13 +306,13 @@ def _boot(cmd, env, flash, deadline, ctrl_c, looping=False):
         return code if code >= 0 or -code in RESTART or code == -POWER_DOWN else 0
     except KeyboardInterrupt:
         ctrl_c.armed = False
-        # From a terminal the board got the same Ctrl-C; if it was only
-        # us (a signal to this process), pass it on.
-        try:
-            code = proc.wait(0.5)
-        except subprocess.TimeoutExpired:
-            code = _halt(proc) if looping else _stop(proc)[0]
-        return code
+        # The board has a process group of its own: the terminal's Ctrl-C reached
+        # only us. Pass it on to an app that is up; power a board that may
+        # still be starting off.
+        if starting():
+            _halt(proc)
+            return -1
+        return _stop(proc)[0]
     finally:
         ctrl_c.armed = False
         if proc.poll() is None:  # whatever ended us, no board is left running
