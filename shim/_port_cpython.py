@@ -175,7 +175,10 @@ def _host(path):
 def _bare(fn):
     # CPython's OSError names the host path ("... '/tmp/qpyshim-flash-x/usr/a'");
     # MicroPython's carries the errno alone, and the app must not learn where
-    # its flash lives.
+    # its flash lives. The wrapper keeps fn's signature (the stub check reads it).
+    import functools
+
+    @functools.wraps(fn)
     def call(*a, **kw):
         try:
             return fn(*a, **kw)
