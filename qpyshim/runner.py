@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import boardfiles, netconfig, nvstore, paths, standins
+from . import boardfiles, lifeline, netconfig, nvstore, paths, standins
 
 RUNTIMES = ("micropython", "cpython")
 STOP_GRACE = 3.0  # seconds a Ctrl-C gets before the next, then a kill
@@ -90,10 +90,16 @@ def _die_with_parent(runner_pid):
     dies, however it dies (a test killing the runner's group, a closed
     terminal)."""
     os.setpgid(0, 0)
+    die_with(runner_pid)
+
+
+def die_with(parent_pid):
+    """In a child before its exec: the kernel kills it when parent_pid (its
+    parent) dies, SIGKILL included. Linux only."""
     if _prctl is not None:
         _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != runner_pid:
-        os._exit(1)  # the runner died before that was in place
+    if os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before that was in place
 
 
 _prctl = None
@@ -121,24 +127,41 @@ class _CtrlC:
     """Ctrl-C (SIGINT) to the runner, the only one a terminal's Ctrl-C
     reaches (the board has a process group of its own). While a board runs it
     interrupts the wait for it, and _boot passes it on; between two boots it
-    only marks the run as ended, so it never lands in the runner's own code."""
+    only marks the run as ended, so it never lands in the runner's own code.
+
+    SIGTERM and SIGHUP (a supervisor, an IDE's stop button, a CI cancel, a
+    closed terminal) are a stop too, but no app is asked: the board is
+    powered off at once, the simulators, relays and stand-ins are stopped,
+    the temporary flash removed, and the run ends with 128 + the signal's
+    number, as a command killed by it would (143, 129)."""
+
+    STOPS = (signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self):
         self.hit = False
+        self.stop = None  # SIGTERM or SIGHUP, once one came
         self.armed = False  # in the wait for a running board
-        self._old = None
+        self._old = {}
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
-            self._old = signal.signal(signal.SIGINT, self)
+            for sig in (signal.SIGINT, *self.STOPS):
+                self._old[sig] = signal.signal(sig, self)
         return self
 
     def __exit__(self, *exc):
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+    @property
+    def ended(self):
+        return self.hit or self.stop is not None
 
     def __call__(self, signum, frame):
-        self.hit = True
+        if signum == signal.SIGINT:
+            self.hit = True
+        elif self.stop is None:
+            self.stop = signum
         if self.armed:
             self.armed = False
             raise KeyboardInterrupt
@@ -200,7 +223,8 @@ def run(app, runtime="micropython", net=None, duration=None, board="unix", flash
         try:
             return _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c)
         except KeyboardInterrupt:
-            return 130  # it landed in the runner's own code: no board is left running
+            # it landed in the runner's own code: no board is left running
+            return 130 if ctrl_c.stop is None else 128 + ctrl_c.stop
 
 
 def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c):
@@ -219,7 +243,10 @@ def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c):
     exe = interpreter(runtime)
     with contextlib.ExitStack() as stack:
         if flash is None:
+            # Entered first, so released last: after the folder is gone.
+            watch = stack.enter_context(lifeline.Lifeline())
             flash = stack.enter_context(tempfile.TemporaryDirectory(prefix="qpyshim-flash-"))
+            watch.add(folders=[flash])  # removed even if the runner is SIGKILLed
         usr = layout_flash(flash, app)
         endpoints = cfg["endpoints"] = cfg.get("endpoints") or {}
         for s in cfg.get("stand_ins") or []:
@@ -254,10 +281,14 @@ def _power_on(cmd, env, flash, deadline, ctrl_c):
     quick = 0  # restarts in a row, each soon after its power-on
     restarted = False
     while True:
+        if ctrl_c.stop is not None:
+            return 128 + ctrl_c.stop  # SIGTERM/SIGHUP: the board stays off
         if ctrl_c.hit:
             return 130  # Ctrl-C between two boots: the board stays off
         born = time.monotonic()
         code = _boot(cmd, env, flash, deadline, ctrl_c, restarted)
+        if ctrl_c.stop is not None:
+            return 128 + ctrl_c.stop  # the board was powered off
         if ctrl_c.hit:
             return code if code >= 0 else 130
         if -code in RESTART:
@@ -286,7 +317,7 @@ def _boot(cmd, env, flash, deadline, ctrl_c, restarted=False):
 
     try:
         ctrl_c.armed = True
-        if ctrl_c.hit:
+        if ctrl_c.ended:
             ctrl_c.armed = False
             _halt(proc)  # it came while the board was being started
             return -1
@@ -308,8 +339,8 @@ def _boot(cmd, env, flash, deadline, ctrl_c, restarted=False):
         ctrl_c.armed = False
         # The board has a process group of its own: the terminal's Ctrl-C reached
         # only us. Pass it on to an app that is up; power a board that may
-        # still be starting off.
-        if starting():
+        # still be starting off. SIGTERM and SIGHUP power it off at once.
+        if ctrl_c.stop is not None or starting():
             _halt(proc)
             return -1
         return _stop(proc)[0]

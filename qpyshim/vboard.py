@@ -25,7 +25,7 @@ import time
 import tty
 from pathlib import Path
 
-from . import paths, runner
+from . import lifeline, paths, runner
 
 START = paths.BOARDS / "unix" / "vboard_start.py"
 MARKER = b"\x00QPYSHIM:REPL\x00"  # vboard_start.py prints it just before the REPL
@@ -81,8 +81,12 @@ class Board:
         for k in ("QPYSHIM_CONFIG", "QPYSHIM_USR", "MICROPYPATH"):
             env.pop(k, None)  # the board's config is /board.json on its flash
 
+        host = os.getpid()
+
         def _ctty():  # the pty becomes the interpreter's terminal: Ctrl-C is SIGINT
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+            # and the interpreter never outlives this process, however it dies
+            runner.die_with(host)
 
         self.proc = subprocess.Popen([self.exe, "-i", str(START)], stdin=s, stdout=s, stderr=s,
                                      env=env, cwd=self.flash, start_new_session=True,
@@ -288,7 +292,10 @@ class Board:
 def main(flash=None, echo=False, link=None):
     paths.check_checkout()
     with contextlib.ExitStack() as stack:
-        if flash is None:
+        # Entered first, so released last: after the folder and the link are gone.
+        watch = stack.enter_context(lifeline.Lifeline())
+        temporary = flash is None
+        if temporary:
             flash = stack.enter_context(tempfile.TemporaryDirectory(prefix="qpyshim-board-"))
         Path(flash).mkdir(parents=True, exist_ok=True)
         board = Board(flash, echo=echo)
@@ -298,16 +305,25 @@ def main(flash=None, echo=False, link=None):
                 os.unlink(link)
             os.symlink(board.device, link)
             stack.callback(lambda: os.path.islink(link) and os.unlink(link))
+        # removed even if this process is SIGKILLed
+        watch.add(folders=[flash] if temporary else [], links=[link] if link else [])
         stopping = []
 
         def _stop(signum, frame):
             stopping.append(signum)
 
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
+        # A closed terminal (SIGHUP), a supervisor (SIGTERM) and Ctrl-C all
+        # stop the board the same way: its interpreter, its pty, its link and
+        # a temporary flash go.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, _stop)
         print(f"qpyshim board: {board.device}" + (f" (also {link})" if link else ""))
         print(f"  flash: {Path(flash).resolve()}")
         print(f"  try:   mpremote connect {link or board.device} fs ls")
         print("  stop:  Ctrl-C", flush=True)
         board.serve(lambda: bool(stopping))
-    return 0
+    # Ctrl-C and SIGTERM are the board's own way to stop (0, as it always
+    # was); a hang-up ends it as a command killed by one would.
+    # The convention: 128 + the signal for a supervisor's stop (SIGTERM, SIGHUP);
+    # Ctrl-C is the user's own way out of the board (its banner says so): 0.
+    return 128 + stopping[0] if stopping and stopping[0] != signal.SIGINT else 0

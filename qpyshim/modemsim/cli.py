@@ -1,10 +1,14 @@
 """`qpyshim modem DIALECT`: serve one simulated modem until Ctrl-C. Faults
 can be armed at start (--fault) or typed on standard input, one a line."""
 
+import contextlib
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
+from .. import lifeline
 from . import make
 from .base import FAULTS, PtyLine, TcpLine
 
@@ -47,19 +51,46 @@ def main(args):
         except (OSError, ValueError) as e:
             print(f"qpyshim: --net {args.net}: {e}", file=sys.stderr)
             return 2
-    line = TcpLine(args.tcp) if args.tcp is not None else PtyLine()
-    if args.link and isinstance(line, PtyLine):
-        link = Path(args.link)
-        if link.is_symlink():
-            link.unlink()
-        link.symlink_to(line.path)
+    with contextlib.ExitStack() as stack:
+        # Entered first, so released last: after the link is gone.
+        watch = stack.enter_context(lifeline.Lifeline())
+        line = TcpLine(args.tcp) if args.tcp is not None else PtyLine()
+        stack.callback(line.close)
+        if args.link and isinstance(line, PtyLine):
+            link = Path(args.link)
+            if link.is_symlink():
+                link.unlink()
+            link.symlink_to(line.path)
+            stack.callback(lambda: link.is_symlink() and link.unlink())
+            watch.add(links=[link])  # removed even if this process is SIGKILLed
+        return _serve(args, cfg, line, stack)
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _serve(args, cfg, line, stack):
     sim = make(args.dialect, line, cfg=cfg, baud=args.baud, ip=args.ip,
                log=sys.stderr if args.log else None, faults=args.fault, **options(args))
-    print(f"qpyshim: {args.dialect} modem on {line.path}"
-          f"{f' at {args.baud} baud' if args.baud else ''}; type a fault name ({', '.join(FAULTS)}) to inject it",
-          file=sys.stderr, flush=True)
+    stop = []
+
+    def _stop(signum, frame):
+        if not stop:
+            stop.append(signum)
+            raise _Stopped
+
     sim.start()
+    stack.callback(sim.stop)
     try:
+        # A supervisor's SIGTERM and a closed terminal's SIGHUP stop it as
+        # Ctrl-C does (the simulator, its line and its link go), then it ends
+        # with 128 + the signal's number, as a command killed by it would.
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, _stop)
+        print(f"qpyshim: {args.dialect} modem on {line.path}"
+              f"{f' at {args.baud} baud' if args.baud else ''}; type a fault name ({', '.join(FAULTS)}) to inject it",
+              file=sys.stderr, flush=True)
         for text in sys.stdin:
             name = text.strip()
             if not name:
@@ -70,8 +101,8 @@ def main(args):
             except ValueError as e:
                 print(f"qpyshim: {e}", file=sys.stderr, flush=True)
         sim.thread.join()  # standard input closed: serve until Ctrl-C
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Stopped):
         pass
-    finally:
-        sim.stop()
-    return 0
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, signal.SIG_IGN)  # the clean-up runs to its end
+    return 128 + stop[0] if stop else 0  # Ctrl-C: 0, as it always was
