@@ -7,16 +7,27 @@ from . import _thread
 
 _t = _p.time
 _lock = _p.thread.allocate_lock()
-_armed = []  # [due_ticks, period_ms or 0, fn, arg, owner]
+_armed = []  # [due_ticks, period_ms or 0, fn, arg, owner, ms still to wait after due_ticks]
+# A wait longer than half the ticks' range would read as past at once (on a
+# port whose ticks wrap at 2**30 ms, anything over 6.2 days): long waits are
+# taken in steps of _SPAN.
+_SPAN = 1 << 28
 _waker = None
 _running = False
 
 
+def _split(ms):
+    return (ms, 0) if ms <= _SPAN else (_SPAN, ms - _SPAN)
+
+
 def arm(owner, ms, periodic, fn, arg):
     global _waker, _running
+    if not isinstance(ms, int) or ms < 0:
+        raise ValueError("timer period must be an int >= 0 ms")
+    step, rest = _split(ms)
     with _lock:
         _drop(owner)
-        _armed.append([_t.ticks_add(_t.ticks_ms(), ms), ms if periodic else 0, fn, arg, owner])
+        _armed.append([_t.ticks_add(_t.ticks_ms(), step), ms if periodic else 0, fn, arg, owner, rest])
         if _waker is None:
             _waker = _p.waker()
         if not _running:
@@ -65,12 +76,17 @@ def _due():
         now = _t.ticks_ms()
         for e in list(_armed):
             left = _t.ticks_diff(e[0], now)
+            if left <= 0 and e[5]:  # a long wait: its next step
+                step, e[5] = _split(e[5])
+                e[0] = _t.ticks_add(e[0], step)
+                left = _t.ticks_diff(e[0], now)
             if left <= 0:
                 due.append(e)
                 if e[1]:
-                    nxt = _t.ticks_add(e[0], e[1])
+                    step, e[5] = _split(e[1])
+                    nxt = _t.ticks_add(e[0], step)
                     # A callback slower than its period: skip the missed ticks.
-                    e[0] = nxt if _t.ticks_diff(nxt, now) > 0 else _t.ticks_add(now, e[1])
+                    e[0] = nxt if _t.ticks_diff(nxt, now) > 0 else _t.ticks_add(now, step)
                     left = _t.ticks_diff(e[0], now)
                 else:
                     _armed.remove(e)

@@ -30,7 +30,7 @@ class Logger:
         return level >= self._effective()
 
     def setLevel(self, level):
-        self.level = level
+        self.level = _lvl(level)
 
     def log(self, level, msg, *args):
         if level >= self._effective():
@@ -72,9 +72,22 @@ def getLogger(name="root"):
     return lg
 
 
+def _lvl(level):
+    # Checked when set: a level every later call compares against.
+    if not isinstance(level, int):
+        raise TypeError("level must be an int, not %s" % type(level).__name__)
+    return level
+
+
 def basicConfig(level=INFO, filename=None, stream=None, format=None):
     global _level, _out
-    _level = level
+    # Refused here: a stream without write(), or a file name that is not a
+    # str (CPython would open that file descriptor), breaks every later log call.
+    if stream and not hasattr(stream, "write"):
+        raise TypeError("stream must have a write() method")
+    if filename is not None and not isinstance(filename, str):
+        raise TypeError("filename must be a str")
+    _level = _lvl(level)
     if stream:
         _out = stream
     elif filename is not None:

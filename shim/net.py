@@ -156,6 +156,10 @@ def bandRst():
 
 
 def setCallback(handler):
+    # Refused here, not at the first network event (which would end the
+    # callback thread); None unregisters.
+    if handler is not None and not callable(handler):
+        raise TypeError("callback must be callable or None")
     with _modem.lock:
         _modem.net_cb = handler
     return 0

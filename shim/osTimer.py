@@ -5,6 +5,8 @@ class osTimer:
     def start(self, initialTime, cyclialEn, callback):
         if not isinstance(initialTime, int) or initialTime < 0:
             raise ValueError("initialTime should be a time in ms >= 0")
+        if initialTime > 0x7FFFFFFF:  # the module reads it into its 32-bit word
+            raise OverflowError("overflow converting long int to machine word")
         if cyclialEn not in (0, 1):
             raise ValueError("cyclialEn should be 0 or 1")
         if not callable(callback):

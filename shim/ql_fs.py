@@ -9,9 +9,23 @@ class FileNotFoundError(Exception):
     pass
 
 
+def _path(p):
+    # Every helper takes a str path: an int would be a file descriptor to
+    # the host's open(), and a NUL would cut the name short in C.
+    if not isinstance(p, str):
+        raise TypeError("path must be a str, not %s" % type(p).__name__)
+    if "\x00" in p:
+        raise ValueError("embedded null byte")
+    return p
+
+
 def path_exists(file_path):
     if not file_path:
         return False
+    if not isinstance(file_path, str):
+        raise TypeError("path must be a str, not %s" % type(file_path).__name__)
+    if "\x00" in file_path:
+        return False  # no name holds one
     try:
         uos.stat(file_path)
     except OSError:
@@ -20,6 +34,8 @@ def path_exists(file_path):
 
 
 def path_dirname(file_path):
+    if file_path:
+        _path(file_path)
     if not file_path or "/" not in file_path:
         return ""
     i = file_path.rfind("/")
@@ -27,6 +43,7 @@ def path_dirname(file_path):
 
 
 def path_getsize(file_path):
+    _path(file_path)
     try:
         return uos.stat(file_path)[6]
     except OSError:
@@ -34,6 +51,7 @@ def path_getsize(file_path):
 
 
 def mkdirs(dir_path):
+    _path(dir_path)
     path = ""
     for part in dir_path.split("/"):
         if not part:
@@ -46,6 +64,7 @@ def mkdirs(dir_path):
 
 
 def rmdirs(dir_path):
+    _path(dir_path)
     for name in uos.listdir(dir_path):
         p = dir_path.rstrip("/") + "/" + name
         if uos.stat(p)[0] & 0x4000:
@@ -56,7 +75,7 @@ def rmdirs(dir_path):
 
 
 def touch(file, data, file_type="json"):
-    d = path_dirname(file)
+    d = path_dirname(_path(file))
     if d and d != "/" and not path_exists(d):
         mkdirs(d)
     try:
@@ -80,6 +99,7 @@ def read_json(file):
 
 
 def file_copy(dst, src):
+    _path(dst)
     if not path_exists(src):
         return False
     with open(src, "rb") as fi, open(dst, "wb+") as fo:

@@ -188,13 +188,21 @@ def switchCard(simId):
 
 
 def setCallback(usrFun):
+    _callable(usrFun)
     with _lock:
         _modem.sim_cb = usrFun
     return 0
 
 
 def setSwitchcardCallback(usrFun):
+    _callable(usrFun)
     return 0
+
+
+def _callable(fun):
+    # Refused at registration, not at the first SIM event; None unregisters.
+    if fun is not None and not callable(fun):
+        raise TypeError("callback must be callable or None")
 
 
 def genericAccess(simId, cmd):

@@ -10,6 +10,8 @@ _lock = _thread.allocate_lock()
 def subscribe(topic, handler):
     if topic is None:
         raise KeyError(topic)
+    if not callable(handler):  # refused here, not in the thread publish() starts
+        raise TypeError("handler must be callable")
     with _lock:
         _table.setdefault(topic, []).append(handler)
 

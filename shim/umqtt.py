@@ -40,9 +40,14 @@ class MQTTClient(BaseMqtt):
         self.mqttlock = _thread.allocate_lock()  # held while reconnecting
 
     def set_callback(self, callback):
+        # Refused here, not in the thread that reads the first message.
+        if not callable(callback):
+            raise TypeError("callback must be callable")
         self.cb = callback
 
     def error_register_cb(self, callback):
+        if callback is not None and not callable(callback):
+            raise TypeError("callback must be callable or None")
         self.error_callback = callback
 
     def _tell(self, what):

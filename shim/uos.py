@@ -5,7 +5,16 @@ from ._port import port as _p
 _o = _p.os
 sep = "/"
 getenv = _o.getenv
-urandom = _o.urandom
+
+
+def urandom(n):
+    # The interpreter allocates n bytes up front: past the module's heap that
+    # is MemoryError there and a stall of seconds on the host.
+    if not 0 <= n <= 65536:
+        raise ValueError("urandom size must be 0-65536 bytes")
+    return _o.urandom(n)
+
+
 _fs = getattr(_p, "fs", None)
 if _fs:
     from ._fs import (stat, statvfs, mkdir, rmdir, remove, unlink, rename, chdir,  # noqa: F401

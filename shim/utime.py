@@ -11,7 +11,13 @@ if _p.TICKS_30:  # the interpreter's counters already wrap at 2**30, as the modu
     ticks_us = _t.ticks_us
     ticks_cpu = _t.ticks_cpu
     ticks_diff = _t.ticks_diff
-    ticks_add = _t.ticks_add
+
+    def ticks_add(ticks, delta):
+        # A port's own may wrap a delta past +-2**29 silently (CPython's
+        # does) where MicroPython's raises this.
+        if not -0x20000000 <= delta < 0x20000000:
+            raise OverflowError("ticks interval overflow")
+        return _t.ticks_add(ticks, delta)
 else:
     from ._ticks30 import ticks_ms, ticks_us, ticks_cpu, ticks_diff, ticks_add
 
@@ -22,29 +28,51 @@ def time():
 
 # Sleeps are where a thread asked to stop with _thread.stop_thread() stops.
 def sleep(seconds):
+    if not seconds >= 0:  # also NaN; the ports disagree (EINVAL, ValueError, a wait of years)
+        raise ValueError("sleep length must be non-negative")
     _t.sleep(seconds)
     _thread.check_stop()
 
 
 def sleep_ms(ms):
-    _t.sleep_ms(ms)
+    if ms > 0:  # MicroPython's sleep_ms skips a negative wait
+        _t.sleep_ms(ms)
     _thread.check_stop()
 
 
 def sleep_us(us):
-    _t.sleep_us(us)
+    if us > 0:
+        _t.sleep_us(us)
     _thread.check_stop()
+
+
+# Years 1-9999: what every port's gmtime converts. Past them the unix port's
+# crashes (a segfault from about 1e17 s) and CPython's raises OSError or
+# OverflowError; the module wraps the value into its 32-bit word.
+_FIRST = -62135596800
+_LAST = 253402300799
 
 
 def localtime(secs=None):
     if secs is None:
         secs = time()
-    return tuple(_t.gmtime(secs + _tz * 3600)[:8])
+    elif not isinstance(secs, int):
+        # The module reads secs with mp_obj_get_int: a float (nan, 1e20) is TypeError.
+        raise TypeError("can't convert %s to int" % type(secs).__name__)
+    secs += _tz * 3600
+    if not _FIRST <= secs <= _LAST:
+        raise OverflowError("timestamp out of range: years 1-9999")
+    return tuple(_t.gmtime(secs)[:8])
 
 
 def mktime(date):
     if not isinstance(date, (tuple, list)) or len(date) not in (8, 9):
         raise TypeError("mktime needs a tuple of 8 or 9 items")
+    for v in date[:6]:  # the module reads each with mp_obj_get_int
+        if not isinstance(v, int):
+            raise TypeError("can't convert %s to int" % type(v).__name__)
+        if not -0x80000000 <= v <= 0x7FFFFFFF:
+            raise OverflowError("overflow converting long int to machine word")
     return _utc(date[0], date[1], date[2], date[3], date[4], date[5]) - _tz * 3600
 
 
