@@ -32,9 +32,9 @@ def tcp_throughput(mode, size, seconds, style="exact", pin=False):
     """MiB/s of payload echoed over one connection, SIZE-byte messages."""
     scpu, ccpu = _pins(pin)
     port = free_port()
-    with Worker("tcp_echo_server.py", mode, port, style, size, cpus=scpu) as srv:
+    with Worker("tcp_echo_server.py", mode, port, "exact" if style == "timed" else style, size, cpus=scpu) as srv:
         srv.expect("ready", READY_S)
-        work = "stream" if style == "exact" else "recv"
+        work = {"exact": "stream", "timed": "timed"}.get(style, "recv")
         return _client_result(srv, (mode, port, work, size, seconds), seconds, ccpu) / MIB
 
 

@@ -42,6 +42,8 @@ def _where(path, strict=True):
             path = path.__fspath__()
         else:
             raise TypeError("can't convert %s to str" % type(path).__name__)  # as MicroPython's open
+    if "\x00" in path:
+        raise ValueError("embedded null byte")  # C would cut the name short there
     if path[:1] != "/":
         cwd = _o.getcwd()
         path = (cwd if cwd != "/" else "") + "/" + path
@@ -193,8 +195,6 @@ def umount(mount_point):
 def open(file, mode="r", *args, **kw):
     """The app's open(): board paths only; what is opened for writing on
     /usr and /bak is charged against the flash."""
-    if isinstance(file, int):
-        return _p.open_host(file, mode, *args, **kw)  # a descriptor the app already has
     m, p = _where(file)
     if not m:
         raise _err(1)  # EPERM: / is no file

@@ -328,6 +328,13 @@ def gpio(n, direction, pull, level):
 GPIO_EDGES = None
 
 
+# The GC signals every thread to scan its stack, and the interpreter retries
+# an interrupted recv/accept/connect with its whole timeout again: under
+# allocating threads a timeout never fires. usocket then waits itself, on a
+# deadline (shim/_sockcalls.py Waits).
+TIMEOUTS_RESTART = True
+
+
 def readable(s, ms):
     """Whether a read on native socket (or TLS socket) s would find data
     within ms; the socket's blocking mode is left alone."""

@@ -117,6 +117,8 @@ def route(ip, port, type):
             port = t[1]
     elif not is_local(ip):
         ip = _stand_in(ip, port)
+    elif _wild:
+        ip = _wildcard(ip, port, type)
     if _listen:
         t = _remapped(ip, port, type)
         if t:
@@ -132,6 +134,17 @@ def _stand_in(ip, port):
     t = _own.get(ip)
     if t is None:
         _blocked(ip, port)
+    return t
+
+
+def _wildcard(ip, port, type):
+    # The module's wildcard listener hears each of its addresses; the
+    # desktop's sits at one: the app's own connects to another of the
+    # board's loopback addresses go there.
+    with lock:
+        t = _wild.get((port, type))
+    if t is None or (":" in t) != (":" in ip):
+        return ip
     return t
 
 
@@ -158,29 +171,92 @@ def _unmapped(a):
 
 def bind(sock, ip, port, type):
     """Bind, moving ports < 1024 elsewhere for users who may not bind them.
-    An address the module has but the desktop does not binds its loopback
-    stand-in; any other address is refused before the host sees it."""
+    The wildcard binds the board's own address (the host's wildcard would
+    put the app on the LAN); an address the module has but the desktop does
+    not binds its loopback stand-in; any other address is refused before the
+    host sees it. Returns the key release() takes at close."""
     global gen
     host = ip
-    if not is_local(ip):
+    if ip in _WILD:
+        host = own_ip(ip == "::")
+    elif not is_local(ip):
         host = _own_or_refuse(ip, port)
     if not (0 < port < 1024 and _remap):
         sock.bind(_p.pack(host, port))
+        real = port
         if host is not ip and port:
-            _config.log("%s:%d is served at %s:%d (the board config's stand-in for that address)"
-                        % (ip, port, host, port))
-        return None
-    if _offset:
-        real = port + _offset
-        sock.bind(_p.pack(host, real))
+            _config.log("%s:%d is served at %s:%d (%s)" % (ip, port, host, port, _WHY if ip in _WILD else _SI))
     else:
-        real = _bind_free(sock, host)
+        if _offset:
+            real = port + _offset
+            sock.bind(_p.pack(host, real))
+        else:
+            real = _bind_free(sock, host)
+        with lock:
+            _listen[(host, port, type)] = real
+            _back[(host, real)] = port
+            gen += 1
+        _config.log("%s:%d is served at %s:%d (privileged port remapped)" % (ip, port, host, real))
     with lock:
-        _listen[(host, port, type)] = real
-        _back[(host, real)] = port
-        gen += 1
-    _config.log("%s:%d is served at %s:%d (privileged port remapped)" % (ip, port, host, real))
-    return (host, port, type, real)
+        _at[sock] = host
+        wild = ip in _WILD and port != 0  # port 0: the app can't name it to connect
+        if wild:
+            _wild[(port, type)] = host
+            gen += 1
+    return (host, port, type, real, sock, wild)
+
+
+_WILD = ("0.0.0.0", "::")
+_WHY = "the board's own address: the desktop board never binds the host's wildcard"
+_SI = "the board config's stand-in for that address"
+_at = {}  # native socket -> the address it is bound to: a listener's, for down()
+_wild = {}  # (app port, type) -> where a wildcard bind sits, for the app's own connects
+
+
+def own_ip(v6=False):
+    """What a wildcard bind binds on the desktop: the board's own address.
+    The host cannot bind all of 127.0.0.0/8 without its wildcard, so one
+    address stands for the module's every netif: the default NIC the app
+    chose, else the first active data call's address, else profile 1's
+    (where its data call comes up: a listener may be made before it is)."""
+    from . import _modem
+
+    ip = None
+    if v6:
+        with _modem.lock:
+            for n in _modem.PROFILES:
+                if _modem.profiles[n]["active"]:
+                    ip = _modem.profiles[n]["ipv6"]
+                    break
+        return ip if ip and is_local(ip) and ip != "::" else "::1"
+    ip = default_src or _modem.source()
+    if ip is None and _modem.PROFILES:
+        ip = _modem.profiles[_modem.PROFILES[0]]["ipv4"]
+    if ip and not is_local(ip):
+        ip = _own.get(ip)
+    return ip if ip and ip != "0.0.0.0" else "127.0.0.1"
+
+
+def down(sock, conn):
+    """Whether native listener `sock` is bound to the address of a data call
+    that is down; if so, `conn` (just accepted there) is reset and closed.
+    The module no longer has that address, so nothing could have arrived:
+    the peer sees a reset, the app nothing. Only data-call addresses go
+    down; a NIC's stays."""
+    from . import _modem
+
+    ip = _at.get(sock)
+    if ip is None or ip not in _modem.gone:
+        return False
+    try:
+        # SO_LINGER {on, 0}: close() sends RST, not FIN (Linux's numbers: the
+        # desktop board's host; read either way round, the int is non-zero).
+        conn.setsockopt(1, 13, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    except OSError:
+        abort(conn)
+    conn.close()
+    _config.log("refused a connection to %s: its data call is down" % ip)
+    return True
 
 
 def _own_or_refuse(ip, port):
@@ -210,6 +286,11 @@ def _bind_free(sock, ip):
 def release(key):
     global gen
     with lock:
+        _at.pop(key[4], None)
+        if key[5] and _wild.get(key[1:3]) == key[0]:
+            del _wild[key[1:3]]
+        elif key[1] == key[3]:
+            return  # nothing routed to it changes
         _listen.pop(key[:3], None)
         _back.pop((key[0], key[3]), None)
         gen += 1

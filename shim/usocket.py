@@ -8,9 +8,15 @@ from . import _firewall
 from . import _limits
 from . import _modem
 from ._sockargs import integer as _int, address as _address, service as _service
-from ._sockcalls import Guard, Dest, admit, accept, same, done
+from ._sockargs import word as _word, bufsize as _bufsize, readsize as _readsize, name as _name
+from ._sockargs import timeout as _timeout, backlog as _backlog, proto as _proto
+from ._sockcalls import Guard, Dest, Waits, admit, accept, same, done
 
-from ._stack import net as _net  # the host's sockets, a board's lwIP, or a modem's stack
+from ._stack import net as _net, kind as _kind  # the host's sockets, a board's lwIP, or a modem's stack
+
+# Timed calls wait in Python (_sockcalls.Waits) where the native timeouts
+# restart when interrupted; a modem driver's sockets keep their own waits.
+_WAITS = getattr(_p, "TIMEOUTS_RESTART", False) and _kind == "native"
 
 AF_INET = 2
 AF_INET6 = 10
@@ -31,6 +37,7 @@ TCP_KEEPALIVE = 0x02  # value in minutes, 1-120
 _NEW, _CONNECTING, _CONNECTED, _LISTEN, _EOF, _CLOSED, _FAILED = 0, 2, 4, 1, 7, -1, 100
 
 _err = _p.oserror
+_own = getattr(_net, "own_ip", None)  # the desktop's: unbound sockets must not get the host's wildcard
 
 
 class socket:
@@ -43,9 +50,9 @@ class socket:
     _proto = IPPROTO_TCP
 
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, *, _native=None, _src=None):
-        _int(af, "af")
-        _int(type, "type")
-        _int(proto, "proto")
+        _word(af, "af")
+        _word(type, "type")
+        _proto(proto)
         if _native is None:
             if af not in (AF_INET, AF_INET6) or type not in (1, 2, 3):
                 raise _err(22)
@@ -64,6 +71,9 @@ class socket:
         self._out = None  # the last sendto's Dest
         self._in = None  # (native address, (ip, port), generation) of the last recvfrom
         self._quick = False  # the native stream methods are on the instance
+        self._w = None  # Waits while a timeout > 0 is set on a port that needs them
+        self._wc = None  # the Waits made once, kept while the socket is untimed (an app may switch often)
+        self._rst = False  # reset between accept and connect's return: for the first data call
         if af != AF_INET:
             self._af = af
         if type != SOCK_STREAM:
@@ -79,14 +89,22 @@ class socket:
         # native stream methods themselves: on ports whose native calls
         # already answer as QuecPython does (a timeout is OSError(110)), the
         # app's reads and writes then run no Python at all.
-        if not _net.NATIVE_STREAMS or self._to == 0 or self._type != SOCK_STREAM:
+        if not _net.NATIVE_STREAMS or self._to == 0 or self._type != SOCK_STREAM or self._rst:
             return
         _limits.locked(self._go_native)  # not over an abort under way
 
     def _go_native(self):
         if not self._dead and not self._quick:
+            w = self._w
+            if w is not None:
+                # A timeout on a port that needs Waits: its readinto and write
+                # are the slots, the native calls' semantics with the waits.
+                self.read, self.readinto, self.readline, self.write = self._wread, w.readinto, self._wreadline, w.write
+                self._quick = True
+                return
             s = self._s
-            self.read, self.readinto, self.readline, self.write = s.read, s.readinto, s.readline, s.write
+            # read stays Python: its size is checked first (_sockargs.readsize)
+            self.read, self.readinto, self.readline, self.write = self._read, s.readinto, s.readline, s.write
             self._quick = True
 
     def _slow(self):
@@ -95,9 +113,15 @@ class socket:
             self._quick = False
 
     def _wrapped(self):
-        self.read, self.readinto, self.readline, self.write = self._read, self._readinto, self._readline, self._write
+        if self._w is not None:
+            self.read, self.readinto, self.readline, self.write = self._wread, self._wreadinto, self._wreadline, self._wwrite
+        else:
+            self.read, self.readinto, self.readline, self.write = self._read, self._readinto, self._readline, self._write
 
     def _fix(self, e):
+        if self._rst:
+            self._rst = False
+            e = _err(104)  # the reset connect() passed over: this first data call reports it
         if self._st == _LISTEN:
             return _err(107)  # data calls on a listener: lwIP says ENOTCONN
         # lwIP's tcp_write on a pcb that never connected: ERR_CONN -> ENOTCONN,
@@ -141,10 +165,12 @@ class socket:
             raise _err(22)  # QuecPython binds IP literals only
         self._key = _net.bind(self._s, host, port, self._type)
         self._bound = True
-        self._ip = host
+        self._ip = host if self._key is None else self._key[0]  # a wildcard: the board's address
 
     def listen(self, backlog=0):
-        self._s.listen(max(0, _int(backlog, "backlog")))
+        if not self._bound and _own:
+            self.bind(("::" if self._af == AF_INET6 else "0.0.0.0", 0))  # not the kernel's wildcard
+        self._s.listen(_backlog(backlog))
         self._st = _LISTEN
 
     def accept(self):
@@ -154,7 +180,10 @@ class socket:
             raise _err(95)  # EOPNOTSUPP, as lwIP and Linux say
         if self._st != _LISTEN:
             raise _err(22)  # lwIP: ERR_CLSD on a TCP netconn -> EINVAL
+        w = self._w
         while True:
+            if w is not None:
+                w.accept()  # 110 at the deadline
             ns, raw = accept(self._s, self._to)
             ip, port = _net.view(raw)
             if _firewall.admits(ip):
@@ -171,8 +200,10 @@ class socket:
         return conn, ip, port
 
     def _leave_from_default_nic(self):
-        # After set_default_NIC, unbound sockets leave from that NIC's address.
-        self._s.bind(_net.addr(_net.default_src, 0))
+        # After set_default_NIC, unbound sockets leave from that NIC's address;
+        # on the desktop an unbound sender leaves from the board's own (the
+        # kernel would bind the host's wildcard).
+        self._s.bind(_net.addr(_net.default_src or _own(self._af == AF_INET6), 0))
         self._bound = True
 
     def connect(self, address):
@@ -210,11 +241,16 @@ class socket:
 
     def send(self, buf):
         with self._g:
-            return self._s.send(buf)
+            w = self._w
+            return self._s.send(buf) if w is None else w.put(buf, False)
 
     def sendall(self, buf):
         with self._g:
-            self._s.sendall(buf)
+            w = self._w
+            if w is None:
+                self._s.sendall(buf)
+            else:
+                w.put(buf, True)
 
     def sendto(self, buf, address):
         d = self._out
@@ -223,7 +259,7 @@ class socket:
         ip = self._ip
         if ip is None or ip in _modem.gone:
             self._route_from()
-        if _net.default_src and not self._bound:
+        if not self._bound and (_net.default_src or _own):
             self._leave_from_default_nic()
         return d.send(buf)
 
@@ -237,15 +273,16 @@ class socket:
     # `with` keeps the frame on the C stack.
     def _recv(self, size):
         with self._g:
-            return self._s.recv(size)
+            w = self._w
+            return self._s.recv(size) if w is None else w.recv(size, self._s.recv)
 
     def _recvfrom(self, size):
         with self._g:
-            return self._s.recvfrom(size)
+            w = self._w
+            return self._s.recvfrom(size) if w is None else w.recv(size, self._s.recvfrom)
 
     def recv(self, size):
-        if size < 0:
-            raise ValueError("negative buffersize in recv")
+        size = _bufsize(size)
         data = self._recv(size)
         if data or self._type != SOCK_STREAM or not size:
             return data
@@ -254,6 +291,8 @@ class socket:
     def _eof(self):
         if self._dead:
             raise _err(103)
+        if self._rst:
+            raise self._fix(None)
         # The peer closed: QuecPython raises instead of returning b''.
         with _limits.lock:
             if self._st != _CLOSED:
@@ -261,8 +300,7 @@ class socket:
         raise _err(107)
 
     def recvfrom(self, size):
-        if size < 0:
-            raise ValueError("negative buffersize in recvfrom")
+        size = _bufsize(size)
         r = self._recvfrom(size)
         raw = r[1]
         if not raw:  # a stream socket: the kernel names no sender
@@ -275,6 +313,7 @@ class socket:
     # Stream calls: a None from the native socket means "would block". A
     # stream socket reaches them through its instance's slots (see _fast).
     def _read(self, size=None):
+        size = _readsize(size)
         with self._g:
             return done(self, self._s.read() if size is None else self._s.read(size))
 
@@ -290,6 +329,25 @@ class socket:
         with self._g:
             return done(self, self._s.write(buf))
 
+    # A timed stream socket's wrappers where its Waits wait (see
+    # shim/_sockcalls.py), until it is connected (_go_native).
+    def _wread(self, size=None):
+        size = _readsize(size)
+        with self._g:
+            return done(self, self._w.read(size))  # 110 when nothing came
+
+    def _wreadinto(self, buf, nbytes=None):
+        with self._g:
+            return done(self, self._w.readinto(buf, nbytes))
+
+    def _wreadline(self):
+        with self._g:
+            return done(self, self._w.readline())
+
+    def _wwrite(self, buf):
+        with self._g:
+            return self._w.write(buf)
+
     read, readinto, readline, write = _read, _readinto, _readline, _write
 
     # What a socket without its own slots (UDP) answers; a stream socket's
@@ -300,17 +358,23 @@ class socket:
         return self  # as on the module: the socket is its own stream
 
     def settimeout(self, timeout):
-        if timeout is not None:
-            if not isinstance(timeout, (int, float)):
-                raise TypeError("timeout must be a number or None")
-            if not timeout >= 0:  # also NaN
-                raise ValueError("timeout must be >= 0 or None")
-        self._s.settimeout(timeout)
+        timeout = _timeout(timeout)
+        self._s.settimeout(timeout)  # blocking again, if Waits had made it non-blocking
         self._to = timeout
-        if timeout == 0:
+        if timeout and _WAITS:
+            w = self._wc
+            if w is None:
+                w = self._wc = Waits(self._s, timeout)
+            else:
+                w.set(timeout)
+            self._w = w
+        else:
+            self._w = None
+        if self._type == SOCK_STREAM:
             with _limits.lock:
-                self._slow()  # the wrappers say 11 for "would block"
-        elif self._st == _CONNECTED:
+                self._quick = False
+                self._wrapped()  # timeout 0: the wrappers say 11 for "would block"
+        if timeout != 0 and self._st == _CONNECTED:
             self._fast()
 
     def setblocking(self, flag):
@@ -371,8 +435,18 @@ class socket:
 
 def _connect(sock, raw):
     try:
-        sock._s.connect(raw)
+        w = sock._w
+        if w is None:
+            sock._s.connect(raw)
+        else:
+            w.connect(raw)  # 110 at the deadline, never the kernel's SYN retries
     except OSError as e:
+        if e.errno == 104 and sock._type == SOCK_STREAM:
+            # Accepted, then reset before connect() returned (a signal made the
+            # interpreter ask again): the connect succeeded; lwIP reports the
+            # reset on the next data call, so that call says 104.
+            sock._rst = True
+            return
         if e.errno not in (115, 11):  # not merely in progress
             sock._st = _FAILED
         raise sock._fix(e)
@@ -380,5 +454,5 @@ def _connect(sock, raw):
 
 def getaddrinfo(host, port, *_ignored):
     port = _service(port)
-    ip = _net.resolve(host)
+    ip = _net.resolve(_name(host))
     return [(AF_INET6 if ":" in ip else AF_INET, SOCK_STREAM, 0, host, (ip, port))]

@@ -91,6 +91,16 @@ class Websocket:
 
     def _read(self, n):
         d = self.sock.read(n) if n else b""
+        if d and len(d) < n:
+            # One read returns at most usocket's per-call cap (64 KiB, as the
+            # module's recv): a larger frame comes in several.
+            b = bytearray(d)
+            while len(b) < n:
+                more = self.sock.read(n - len(b))
+                if not more:
+                    break
+                b += more
+            d = bytes(b)
         if d is None or len(d) < n:
             raise EOFError  # the stream ended inside a frame
         return d

@@ -198,6 +198,68 @@ CASES = [
     ("u.setsockopt(usocket.SOL_SOCKET, usocket.TCP_KEEPALIVE, 5)", "ok", None),  # stream only
     ("bound().listen(-1)", "ok", None),  # negative backlogs are clamped (spec 1.3)
     ("send_then_connect()", "ok", 4),  # a failed send before connect leaves it able to connect
+    # Issue 14: sizes, timeouts, backlogs, protocol numbers and NUL bytes are
+    # checked before the interpreter sees them (it would crash, allocate the
+    # value up front, or wrap it). The module reads each int with
+    # mp_obj_get_int: past its 32-bit word that is OverflowError
+    # (QuecPython/micropython v1.0.0 ports/quectel/modsocket.c).
+    # recv/recvfrom allocate bufsize before reading (modsocket.c
+    # _socket_recvfrom): a size the word holds is clamped to 64 KiB, what one
+    # call can return, and the data still arrives.
+    ("big('recv', 10**9)", "ok", 2),
+    ("big('recv', 2**31 - 1)", "ok", 2),
+    ("big('recvfrom', 10**9)", "ok", 2),
+    ("big('read', 10**9)", "ok", 2),
+    ("big('read', 65537)", "ok", 2),
+    ("s.recv(2**31)", "OverflowError", None),
+    ("u.recv(2**31)", "OverflowError", None),
+    ("s.recvfrom(2**31)", "OverflowError", None),
+    ("u.recvfrom(2**31)", "OverflowError", None),
+    ("u.recvfrom(-2**40)", "OverflowError", None),
+    ("s.recv(1.5)", "TypeError", None),
+    ("u.recvfrom(1.5)", "TypeError", None),
+    # read(): None and -1 read to the end (MicroPython's stream read); any
+    # other negative size would be allocated as 2**64 bytes
+    ("k.read(-5)", "ValueError", None),
+    ("s.read(-5)", "ValueError", None),
+    ("k.read(-2**40)", "OverflowError", None),
+    ("k.read(2**40)", "OverflowError", None),
+    ("k.read(1.5)", "TypeError", None),
+    ("nb.read(-5)", "ValueError", None),
+    # settimeout: the module counts a timeout in 100 ms polls in a 32-bit
+    # word (modsocket.c _socket_settimeout): at most 429496729 s
+    ("s.settimeout(1e308)", "OverflowError", None),
+    ("s.settimeout(float('inf'))", "OverflowError", None),
+    ("s.settimeout(2**64)", "OverflowError", None),
+    ("s.settimeout(429496730)", "OverflowError", None),
+    ("s.settimeout(float('-inf'))", "ValueError", None),
+    ("u.settimeout(1e308)", "OverflowError", None),
+    ("tcp().settimeout(429496729)", "ok", None),
+    ("long_timeout()", "ok", 2),
+    # listen(): lwIP keeps the backlog in a byte (lwip_listen clamps to 255)
+    ("s.listen(2**40)", "OverflowError", None),
+    ("s.listen(-2**40)", "OverflowError", None),
+    ("bound().listen(1000)", "ok", None),
+    ("bound().listen(2**31 - 1)", "ok", None),
+    # socket(): the module keeps proto in a byte; af and type are words
+    ("usocket.socket(2, 1, -1)", "OSError", 22),
+    ("usocket.socket(2, 1, 256)", "OSError", 22),
+    ("usocket.socket(2, 2, -17)", "OSError", 22),
+    ("usocket.socket(2, 1, 2**40)", "OverflowError", None),
+    ("usocket.socket(2**40)", "OverflowError", None),
+    ("usocket.socket(2, 2**40)", "OverflowError", None),
+    ("usocket.socket(2, 1, 1.5)", "TypeError", None),
+    # NUL bytes: the C stack stops at the NUL and would use the address
+    # before it; no address or name holds one
+    ("s.bind(('127.0.0.1\\x00', 0))", "OSError", 22),
+    ("s.bind(('\\x00', 0))", "OSError", 22),
+    ("u.bind(('127.0.0.1\\x00', 0))", "OSError", 22),
+    ("s.connect(('127.0.0.1\\x00evil', dport))", "OSError", 22),
+    ("u.connect(('127.0.0.1\\x00', dport))", "OSError", 22),
+    ("u.sendto(b'x', ('127.0.0.1\\x00', dport))", "OSError", 22),
+    ("usocket.getaddrinfo('127.0.0.1\\x00evil', 80)", "OSError", -202),
+    ("usocket.getaddrinfo('localhost\\x00', 80)", "OSError", -202),
+    ("usocket.getaddrinfo('\\x00', 80)", "OSError", -202),
     # getaddrinfo
     ("usocket.getaddrinfo()", "TypeError", None),
     ("usocket.getaddrinfo('localhost')", "TypeError", None),
@@ -321,6 +383,23 @@ def pair():
     made.append(y)
     y.settimeout(1)
     return x, y
+
+
+def big(method, size):
+    # A fresh pair: the client sends 2 bytes and closes; the accepted side
+    # asks for `size` and must get them.
+    x, y = pair()
+    x.send(b'hi')
+    x.close()
+    return len(getattr(y, method)(size)[0] if method == 'recvfrom' else getattr(y, method)(size))
+
+
+def long_timeout():
+    # The longest timeout the module can count is kept, and data flows under it.
+    x, y = pair()
+    x.settimeout(429496729)
+    y.send(b'hi')
+    return len(x.recv(10))
 
 
 def send_then_connect():
