@@ -14,11 +14,15 @@ class Client:
         return self.recvCb(topic, msg)
 
     def setCallback(self, callback):
+        if not callable(callback):
+            raise TypeError("callback must be callable")
         self.recvCb = callback
 
     callback = setCallback  # the modules expose both names
 
     def error_register_cb(self, callback):
+        if not callable(callback):
+            raise TypeError("callback must be callable")
         self.error_callback = callback
         if self.mqtt_client is not None:
             self.mqtt_client.error_register_cb(callback)

@@ -33,6 +33,8 @@ class Timer:
             period = 1000 // freq
         if not isinstance(period, int) or period < 1:
             raise ValueError("period should be a time in ms >= 1")
+        if period > 0x7FFFFFFF:
+            raise OverflowError("period should fit the module's 32-bit ms count")
         if mode not in (1, 2):
             raise ValueError("mode should be Timer.PERIODIC or Timer.ONE_SHOT")
         if callback is not None and not callable(callback):
@@ -63,6 +65,8 @@ class WDT:
         if period is not None:
             if not isinstance(period, int) or period < 1:
                 raise ValueError("period should be a time in seconds >= 1")
+            if period > 0x7FFFFFFF // 1000:
+                raise OverflowError("period should fit the module's 32-bit ms count")
             self._ms = period * 1000
             self.feed()
         elif self._ms is None:

@@ -91,6 +91,8 @@ CASES = [
     ("osTimer().start(10, 1, 'f')", "TypeError"),
     ("machine.ExtInt(2, 0, 0, 5)", "ValueError"),
     ("machine.Timer(2).start(period=10, mode=1, callback=5)", "ValueError"),
+    ("machine.Timer(2).start(period=2**31, mode=1, callback=print)", "OverflowError"),  # the module counts ms in 32 bits
+    ("machine.WDT(2**31)", "OverflowError"),
     ("machine.RTC().register_callback(5)", ("=", -1)),
     ("_thread.start_new_thread(5, ())", "TypeError"),
     # timer lengths: the module reads them into its 32-bit word

@@ -5,7 +5,7 @@ computed here with CPython's hmac, not by the shim."""
 import hashlib
 import hmac
 
-from conformance._kit import R
+from conformance._kit import R, Raises
 
 A = "SRC25 ports/quectel/py/aLiYun.py"
 AD = "WIKI en-us/api/QuecPythonThirdlib.md aLiYun"
@@ -43,4 +43,8 @@ ROWS = [
       TD + " user <client id>;12010126;<connid>;<expiry>"),
     R("tx", "(t.setMqtt(), t.password.endswith(';hmacsha256'), len(t.password))", (-1, True, 64 + 11),
       TD + " password: hex HMAC-SHA256 then ;hmacsha256"),
+]
+ROWS += [
+    R("ali", "a.setCallback(5)", Raises("TypeError"), A + " setCallback: a callable (the shim refuses others at once)"),
+    R("tx", "t.error_register_cb('x')", Raises("TypeError"), T + " error_register_cb: a callable"),
 ]
