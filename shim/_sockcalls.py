@@ -45,6 +45,9 @@ class Dest:
             return self.f(buf, self.raw)
 
 
+_POLL_MAX = 0x40000000  # ms, about 12 days: well inside poll's C int
+
+
 class Waits:
     """A socket's timed calls on a port whose native timeouts restart (the
     unix port: its GC signals every thread and the interrupted call starts
@@ -71,8 +74,7 @@ class Waits:
 
     def set(self, timeout):
         # the native settimeout just made the socket blocking again
-        ms = int(timeout * 1000) or 1
-        self.ms = ms if ms < 0x40000000 else 0x40000000  # poll takes an int: at most 12 days
+        self.ms = int(timeout * 1000) or 1  # up to _sockargs.TIMEOUT_MAX: ticks_add takes it on this port
         self.nb = False
 
     def end(self):
@@ -86,7 +88,8 @@ class Waits:
             p.register(self.s, _sel.POLLOUT)
         ms = _t.ticks_diff(end, _t.ticks_ms())
         while ms > 0:
-            if next(p.ipoll(ms), None) is not None:
+            # poll takes a C int of ms: a longer wait is several polls
+            if next(p.ipoll(ms if ms < _POLL_MAX else _POLL_MAX), None) is not None:
                 return True
             ms = _t.ticks_diff(end, _t.ticks_ms())  # woken early: wait for what is left
         return False
@@ -118,7 +121,7 @@ class Waits:
         if not self.nb:
             self.stream()
         t = _t.ticks_ms()
-        if next(self.pi.ipoll(self.ms), None) is None:
+        if next(self.pi.ipoll(self.ms if self.ms < _POLL_MAX else _POLL_MAX), None) is None:
             return self._readinto_rest(buf, n, t, 0)  # woken early, or the deadline
         r = self.s.readinto(buf) if n is None else self.s.readinto(buf, n)
         if r == len(buf) or r == n or r == 0:
