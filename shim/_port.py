@@ -26,6 +26,9 @@
 #   abort(sock)           reset a native socket so a thread blocked on it wakes
 #                         (a data-call drop); errors are swallowed
 #   LIMITS                {"sockets": n or None, "thread_stack": bytes} defaults
+#   TIMEOUTS_RESTART      True where the interpreter retries an interrupted socket
+#                         call with its whole timeout (unix): usocket then waits
+#                         itself (_sockcalls.Waits); absent elsewhere
 #   TICKS_30              True when the interpreter's ticks wrap at 2**30 as the
 #                         module's do (else utime gives the app _ticks30.py's)
 #   NATIVE_STREAMS        True when the native read/readinto/readline/write of
