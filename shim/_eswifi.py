@@ -22,7 +22,7 @@
 # next is presented (P5=10) when the app closes the current one.
 from ._port import port as _p
 from . import _config
-from ._mcore import Driver, Deadline, Event, wait_until, FOREVER, CONNECTED, LISTENING, CLOSED
+from ._mcore import Driver, Deadline, Event, wait_until, limit_of, FOREVER, CONNECTED, LISTENING, CLOSED
 from ._eswifi_at import Replies, Turns, Commands, errno_of, ip_or_none
 from ._eswifi_link import Link
 from ._atline import fields
@@ -134,11 +134,11 @@ class EsWifi(Commands, Link, Driver):
                     return n
         raise _err(23)
 
-    def _free(self, sock):
+    def _free(self, sock, limit=None):
         # A failed open: stop what may have started, give the number back.
         n, kind = sock.id, self.regs[sock.id].kind
         try:
-            with self.turns:
+            with self.turns.within(self, limit):
                 self._sel(n)
                 self._ok(b"P6=0\r" if kind == CLIENT else b"P5=0\r")
         except OSError:
@@ -152,14 +152,15 @@ class EsWifi(Commands, Link, Driver):
                 self._dest(sock.id, ip, port)
             return
         n = self._take(sock, CLIENT)
+        limit = limit_of(sock)
         try:
-            with self.turns:
+            with self.turns.within(self, limit):
                 self._sel(n)
                 self._set("P1", 0 if sock.type == 1 else 1)
                 self._dest(n, ip, port)
                 self._ok(b"P6=1\r", int((sock.to or self.connect_s) * 1000))
         except OSError:
-            self._free(sock)
+            self._free(sock, Deadline(0.5) if limit else None)  # half a second at most to tidy up
             raise
 
     def _dest(self, n, ip, port):
@@ -199,7 +200,8 @@ class EsWifi(Commands, Link, Driver):
         n = sock.id
         if n is None:
             raise _err(107)
-        with self.turns:
+        limit = limit_of(sock)
+        with self.turns.within(self, limit):
             self._sel(n)
             if dest:
                 self._dest(n, dest[0], dest[1])
@@ -210,11 +212,11 @@ class EsWifi(Commands, Link, Driver):
             raise _err(5)  # a garbled reply: whether it went is unknown
         if sock.type == 2:
             raise _err(errno_of(what))
-        return self._dead(sock, what, True)
+        return self._dead(sock, what, True, limit)
 
-    def _dead(self, sock, lines, sending=False):
+    def _dead(self, sock, lines, sending=False, limit=None):
         # -1 + ERROR on a stream: the connection is gone. Why?
-        if self._check_link() is False:
+        if self._check_link(limit) is False:
             errno = 103
         elif errno_of(lines, 0) == 104:
             errno = 104
@@ -235,17 +237,18 @@ class EsWifi(Commands, Link, Driver):
                 return True
             if sock.id is None:  # nothing open on the module: nothing can come
                 return wait_until(sock.ev, ready, None if seconds is None else d.left() / 1000)
-            if not self._read(sock, POLL_MS if seconds is None else max(1, min(POLL_MS, d.left()))):
+            if not self._read(sock, POLL_MS if seconds is None else max(1, min(POLL_MS, d.left())), d if seconds else None):
                 sock.ev.wait(POLL_MS)  # the module did not answer as it should: not again at once
             if seconds is not None and d.over():
                 return bool(ready())
         return True
 
-    def _read(self, sock, ms):
-        """One R0 (R1/R2 first if they changed); False if it went wrong."""
+    def _read(self, sock, ms, limit=None):
+        """One R0 (R1/R2 first if they changed); False if it went wrong.
+        limit: the app call's Deadline: the turn and the replies end by then."""
         n, at_r0, src = sock.id, False, None
         try:
-            with self.turns:
+            with self.turns.within(self, limit):
                 if sock.id != n or sock.st == CLOSED or sock.err:
                     return True
                 self._sel(n)
@@ -258,17 +261,21 @@ class EsWifi(Commands, Link, Driver):
                     self._set("R2", ms)
                     g.r2 = ms
                 at_r0 = True
+                if limit is not None and limit.end is not None:
+                    # R0 answers R2 (<= what is left) ms after it, the data
+                    # behind: half a second more for that, not a lost reply.
+                    self.limit = Deadline((limit.left() + 500) / 1000)
                 ok, what = self._ask(b"R0\r", ms + self.slack, R1)
                 at_r0 = False
                 if ok and isinstance(what, bytes) and what and sock.type == 2:
                     src = self._source(n)
         except OSError:
-            self._trouble(sock, at_r0)
+            self._trouble(sock, at_r0, limit)
             return False
         if isinstance(what, list) and what[:1] == [b"-1"] and sock.type == 1:
-            self._dead(sock, what)
+            self._dead(sock, what, False, limit)
         elif not ok or not isinstance(what, bytes):
-            self._trouble(sock, True)
+            self._trouble(sock, True, limit)
             return False
         elif what:
             if sock.type == 2:
@@ -288,12 +295,12 @@ class EsWifi(Commands, Link, Driver):
         self.regs[n].dest = src
         return src
 
-    def _trouble(self, sock, lost_data):
+    def _trouble(self, sock, lost_data, limit=None):
         # No answer or a garbled one: resync, and if the lost reply may have
         # held data, the stream is broken (EIO).
         self.sel = -1
         self.regs[sock.id if sock.id is not None else 0].r2 = -1
-        if self._check_link() is False or not lost_data:
+        if self._check_link(limit) is False or not lost_data:
             return
         sock.ended(5)
 

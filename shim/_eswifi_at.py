@@ -163,6 +163,15 @@ class Turns:
         self.pool = []  # spare events (each is a descriptor pair on the unix port)
 
     def __enter__(self):
+        return self.take(None)
+
+    def within(self, drv, limit):
+        """`with turns.within(drv, limit):` a turn that gives up with 110
+        when the app call's Deadline runs out first; while it is held,
+        drv.limit caps every command's wait (Driver.exchange)."""
+        return _Within(self, drv, limit)
+
+    def take(self, limit):
         with self.m:
             if not self.held:
                 self.held = True
@@ -171,11 +180,13 @@ class Turns:
             self.q.append(box)
         try:
             while True:
-                box[0].wait(FOREVER)
+                box[0].wait(FOREVER if limit is None else max(1, min(FOREVER, limit.left())))
                 with self.m:
                     if box[1]:
                         self.pool.append(box[0])
                         return self
+                    if limit is not None and limit.over():
+                        raise _err(110)
         except BaseException:  # noqa: B036  interrupted while queued: leave the queue, or pass the turn on
             with self.m:
                 handed = box[1]
@@ -193,6 +204,21 @@ class Turns:
                 box[0].wake()
             else:
                 self.held = False
+
+
+class _Within:
+    def __init__(self, turns, drv, limit):
+        self.t, self.d, self.limit = turns, drv, limit
+
+    def __enter__(self):
+        self.t.take(self.limit)
+        self.d.limit = self.limit
+        return self
+
+    def __exit__(self, *exc):
+        self.d.limit = None
+        self.t.__exit__()
+        return False
 
 
 def errno_of(lines, default=5):
@@ -248,8 +274,8 @@ class Commands:
             self._set("P0", n)
             self.sel = n
 
-    def _status(self, timeout_ms=None):
+    def _status(self, timeout_ms=None, limit=None):
         """CS (in a turn of its own): True joined, False not."""
-        with self.turns:
+        with self.turns.within(self, limit):
             body = self._ok(b"CS\r", timeout_ms)
         return bool(body) and body[-1] == b"1"

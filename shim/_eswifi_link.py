@@ -63,11 +63,12 @@ class Link:
         self.registered = False
         self._lost()
 
-    def _check_link(self):
+    def _check_link(self, limit=None):
         """After a socket error: False (and every socket ended) if the
-        association is gone, True if it holds, None if the module is mute."""
+        association is gone, True if it holds, None if the module is mute
+        (or the app call, limit, ran out first)."""
         try:
-            if self._status():
+            if self._status(limit=limit):
                 return True
         except OSError:
             return None

@@ -13,6 +13,28 @@ _err = _p.oserror
 QUIET_MS = 200  # after a lost reply, how long the line must be silent before the next command
 
 
+def limit_of(sock):
+    """The Deadline of an app call on sock (its settimeout), or None:
+    blocking and non-blocking calls keep the command timeouts."""
+    return Deadline(sock.to) if sock.to else None
+
+
+class _Held:
+    def __init__(self, drv, limit):
+        self.d = drv
+        self.limit = limit
+
+    def __enter__(self):
+        self.d.hold(self.limit)
+        self.d.limit = self.limit
+        return self
+
+    def __exit__(self, *exc):
+        self.d.limit = None
+        self.d.cmdlock.release()
+        return False
+
+
 class Driver:
     """The skeleton a dialect fills in. It is also the link behind dataCall
     (start/sim/reg/bring, as _modem asks a board's network interface)."""
@@ -44,23 +66,31 @@ class Driver:
         self.log_io = cfg.get("log_io", False)
         self.unsure = False  # a command timed out: its reply may still come
         self.rx_at = _time.ticks_ms()  # when the reader last had bytes
+        self.limit = None  # the deadline of the app call holding the command lock (held())
 
     # -- one command at a time ---------------------------------------------------
-    def request(self, send, timeout_ms=None):
+    def request(self, send, timeout_ms=None, limit=None):
         """Run send() (which writes the request) under the command lock and
-        wait for the reader's reply; OSError(110) when none comes."""
-        with self.cmdlock:
+        wait for the reader's reply; OSError(110) when none comes. limit:
+        the app call's Deadline (see held)."""
+        with self.held(limit):
             return self.exchange(send, timeout_ms)
 
     def exchange(self, send, timeout_ms=None):
         """request() for a caller that holds the line by its own means."""
+        lim = self.limit
         if self.unsure:
-            self.settle()
+            self.settle(lim)
+        ms = timeout_ms or self.timeout_ms
+        if lim is not None and lim.end is not None:
+            ms = min(ms, lim.left())
+            if ms <= 0:
+                raise _err(110)  # not sent: no answer can come late
         self.reply = None
         self.waiting = True
         try:
             send()
-            d = Deadline((timeout_ms or self.timeout_ms) / 1000)
+            d = Deadline(ms / 1000)
             while self.reply is None:
                 if d.over():
                     self.unsure = self.SETTLE
@@ -70,17 +100,41 @@ class Driver:
         finally:
             self.waiting = False
 
-    def settle(self):
+    def settle(self, limit=None):
         """A reply went missing: wait (at most 2 s) for the line to be quiet,
         so a late reply lands before the next command rather than being
         taken for its reply, then read the line afresh. The AT dialects
-        need it (their replies name no command); XBee matches frame IDs."""
-        self.unsure = False
+        need it (their replies name no command); XBee matches frame IDs.
+        limit: the Deadline of the app's call; when it runs out first, the
+        line stays unsure (the next command settles) and the call gets 110."""
         t = _time
         end = t.ticks_add(t.ticks_ms(), 2000)
         while t.ticks_diff(t.ticks_ms(), self.rx_at) < QUIET_MS and t.ticks_diff(end, t.ticks_ms()) > 0:
+            if limit is not None and limit.over():
+                raise _err(110)
             t.sleep_ms(QUIET_MS // 4)
+        self.unsure = False
         self.resync()
+
+    def held(self, limit):
+        """`with drv.held(limit):` the command lock, taken by hold(limit);
+        while it is held, self.limit is that call's deadline (one holder at
+        a time, so one attribute serves), which the dialect's waits obey."""
+        return _Held(self, limit)
+
+    def hold(self, limit):
+        """Take the command lock, but give up with 110 when the app's call
+        (limit, a Deadline, or None: no end) runs out first: a command whose
+        reply went missing holds the line for its own timeout, and that must
+        cost only its own call. (The unix port's lock takes no timeout.)"""
+        lock = self.cmdlock
+        if limit is None or limit.end is None:
+            lock.acquire()
+            return
+        while not lock.acquire(0):
+            if limit.over():
+                raise _err(110)
+            _time.sleep_ms(5)
 
     def answer(self, reply):
         """The reader: this is the reply to the command in flight."""
@@ -100,7 +154,7 @@ class Driver:
         line = self.line
         while True:
             try:
-                if not line.readable(FOREVER):
+                if not line.readable(self.wait_ms()):
                     self.idle()
                     continue
                 data = line.read(self.READ)
@@ -118,6 +172,11 @@ class Driver:
 
                     _config.log("%s: dropped input after %r" % (self.NAME, e))
                     self.resync()
+
+    def wait_ms(self):
+        """How long the reader waits for bytes before idle() (a dialect
+        with a frame half read wants a short look)."""
+        return FOREVER
 
     def idle(self):
         pass

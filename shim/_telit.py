@@ -24,7 +24,12 @@ _LISTEN_ERR = {564: 98, 551: 22, 557: 98, 560: 98, 556: 113}
 # #SLASTCLOSURE cause -> errno: 1 the peer's FIN (EOF), 2 a reset, 3 the
 # inactivity timeout, 4 the context went down.
 _CLOSURE_ERR = {1: 0, 2: 104, 3: 110, 4: 103}
-FIXED = "fixed"  # sock.extra of a UDP socket #SD opened with its peer: it sends with #SSENDEXT
+FIXED = "fixed"
+
+
+def _limit(sock):
+    # The Deadline of an app call on sock: its settimeout, or None (blocking).
+    return Deadline(sock.to) if sock.to else None  # sock.extra of a UDP socket #SD opened with its peer: it sends with #SSENDEXT
 
 
 class Telit(Reader, Link, Driver):
@@ -54,17 +59,25 @@ class Telit(Reader, Link, Driver):
         self.next_port = 49152  # local ports for UDP sockets the app never bound
 
     # -- commands ----------------------------------------------------------------------
-    def _at(self, cmd, payload=None, timeout_ms=None, sock=None, settle_ms=None):
+    def _at(self, cmd, payload=None, timeout_ms=None, sock=None, settle_ms=None, limit=None):
         """One command: (result, information lines); result 0 for OK, the
         +CME ERROR number, at.PLAIN for ERROR. OSError(110) if no answer.
         With a payload, it is written after the `> ` prompt. settle_ms: a
         command that prints no information waits only this long once a
-        line came that is not its result (a garbled one)."""
+        line came that is not its result (a garbled one). limit: the
+        Deadline of the app's call this command serves (its settimeout):
+        waiting for the line, settling it and the reply all end by then."""
         if isinstance(cmd, str):
             cmd = cmd.encode()
-        with self.cmdlock:
+        self.hold(limit)
+        try:
             if self.unsure:
-                self.settle()
+                self.settle(limit)
+            ms = timeout_ms or self.timeout_ms
+            if limit is not None and limit.end is not None:
+                ms = min(ms, limit.left())
+                if ms <= 0:
+                    raise _err(110)
             self.reply = None
             self.lines = []
             self.prompted = False
@@ -76,7 +89,7 @@ class Telit(Reader, Link, Driver):
             self.waiting = True
             try:
                 self.write(cmd + b"\r")
-                d = Deadline((timeout_ms or self.timeout_ms) / 1000)
+                d = Deadline(ms / 1000)
                 if payload is not None:
                     while not self.prompted and self.reply is None:
                         self._wait(d)
@@ -93,6 +106,8 @@ class Telit(Reader, Link, Driver):
                 self.waiting = False
                 self.want_prompt = False
                 self.rx_sock = None
+        finally:
+            self.cmdlock.release()
         if (r == 556 or r == at.PLAIN) and self.inited:
             self.tick.wake()  # the context or the modem's settings may be gone
         return r, lines
@@ -109,9 +124,9 @@ class Telit(Reader, Link, Driver):
             raise _err(5)
         return lines
 
-    def _hangup(self, id):
+    def _hangup(self, id, limit=None):
         try:
-            self._at("AT#SH=%d" % id)
+            self._at("AT#SH=%d" % id, limit=limit)
         except OSError:
             pass
 
@@ -141,21 +156,24 @@ class Telit(Reader, Link, Driver):
                 break
         return self.next_port
 
-    def _open(self, sock, cmd, errs, ms=None):
+    def _open(self, sock, cmd, errs, ms=None, limit=None):
         """Claim a connId for sock and open it with cmd (% id); on an error
-        the connId is free again and errs maps the errno."""
+        the connId is free again and errs maps the errno. limit: the app's
+        deadline (settimeout); the clean-up after a lost answer gets at
+        most half a second more."""
         id = self._claim(sock)
         r = 0
         for attempt in (0, 1):
             try:
-                r = self._at(cmd % id, timeout_ms=ms, settle_ms=ms and self.timeout_ms)[0]
+                r = self._at(cmd % id, timeout_ms=ms, settle_ms=ms and self.timeout_ms, limit=limit)[0]
             except OSError:
+                tidy = Deadline(0.5) if limit is not None and limit.end is not None else None
                 try:
-                    if (self._ss(id) or (0,))[0] in (2, 3, 4):
+                    if (self._ss(id, tidy) or (0,))[0] in (2, 3, 4):
                         return  # open: only its OK was lost
                 except OSError:
                     pass
-                self._hangup(id)  # it may open yet: don't leave the connId taken
+                self._hangup(id, tidy)  # it may open yet: don't leave the connId taken
                 self._release(sock)
                 raise
             if r != 551 or attempt:
@@ -169,7 +187,7 @@ class Telit(Reader, Link, Driver):
         if sock.type == 2:
             return self._udp_connect(sock, ip, port)
         ms = int((sock.to or self.connect_s) * 1000) + 2000
-        self._open(sock, 'AT#SD=%%d,0,%d,"%s",0,0,1' % (port, ip), _CONNECT_ERR, ms)
+        self._open(sock, 'AT#SD=%%d,0,%d,"%s",0,0,1' % (port, ip), _CONNECT_ERR, ms, _limit(sock))
 
     def _udp_open(self, sock, ip, port, lport):
         self._open(sock, 'AT#SD=%%d,1,%d,"%s",0,%d,1' % (port, ip, lport), _LISTEN_ERR)
@@ -201,11 +219,12 @@ class Telit(Reader, Link, Driver):
         if not self._mine(sock):
             raise _err(sock.err or 107)
         n = len(data)
-        r, _ = self._at("AT#SSENDEXT=%d,%d" % (sock.id, n), data)
+        limit = _limit(sock)
+        r, _ = self._at("AT#SSENDEXT=%d,%d" % (sock.id, n), data, limit=limit)
         if r == 0:
             return n
         if r in (551, 565):  # the modem closed it: ask why
-            e = self._closed(sock, 104 if r == 565 else 0)
+            e = self._closed(sock, 104 if r == 565 else 0, limit)
             raise _err(e or 107)
         raise _err(_SEND_ERR.get(r, 5))
 
@@ -217,7 +236,7 @@ class Telit(Reader, Link, Driver):
         n = len(data)
         if not n:
             return 0  # #SSENDUDPEXT takes 1..1500 bytes
-        r, _ = self._at('AT#SSENDUDPEXT=%d,%d,"%s",%d' % (sock.id, n, ip, port), data)
+        r, _ = self._at('AT#SSENDUDPEXT=%d,%d,"%s",%d' % (sock.id, n, ip, port), data, limit=_limit(sock))
         if r:
             raise _err(_SEND_ERR.get(r, 5))
         return n
@@ -238,6 +257,7 @@ class Telit(Reader, Link, Driver):
     # -- waiting: fetch what the modem announced, notice what it won't ------------------
     def poll_wait(self, sock, ready, seconds):
         d = Deadline(seconds)
+        limit = d if seconds else None  # (non-blocking: one fetch, as before, with its own timeout)
         probe = Deadline(self.poll_ms / 1000)
         while True:
             live = sock.st != CLOSED and self._mine(sock)
@@ -247,7 +267,7 @@ class Telit(Reader, Link, Driver):
                         self._accept_one(sock)
                     else:
                         self._at("AT#SRECV=%d,%d%s" % (sock.id, self.MAX, ",1" if sock.type == 2 else ""),
-                                 sock=sock)
+                                 sock=sock, limit=limit)
                 except OSError as e:
                     if e.args[0] != 110:
                         sock.pending = 0  # the line is gone: don't ask again and again
@@ -261,36 +281,36 @@ class Telit(Reader, Link, Driver):
             if probing and probe.over():
                 probe = Deadline(self.poll_ms / 1000)
                 try:
-                    self._probe(sock)
+                    self._probe(sock, limit)
                 except OSError:
                     pass
                 continue
             sock.ev.wait(min(d.left(), probe.left()) if probing else min(d.left(), FOREVER))
 
-    def _probe(self, sock):
-        st = self._ss(sock.id)
+    def _probe(self, sock, limit=None):
+        st = self._ss(sock.id, limit)
         if st is None or not self._mine(sock) or sock.pending:
             return
         if st[0] == 0:
-            self._closed(sock, 0)  # nothing left to read: the connection ended
+            self._closed(sock, 0, limit)  # nothing left to read: the connection ended
         elif st[0] == 3:
             sock.pending = 1  # data held whose SRING we missed
 
-    def _ss(self, id):
+    def _ss(self, id, limit=None):
         """(state, remote (ip, port) or None) of connId id, from #SS."""
-        r, lines = self._at("AT#SS=%d" % id)
+        r, lines = self._at("AT#SS=%d" % id, limit=limit)
         for ln in lines:
             s = at.ss(ln)
             if r == 0 and s is not None and s[0] == id:
                 return s[1], s[2]
         return None
 
-    def _closed(self, sock, default):
+    def _closed(self, sock, default, limit=None):
         """The modem closed sock's connId: end it with why (from
         #SLASTCLOSURE); the errno, 0 for the peer's orderly end."""
         cause = 0
         try:
-            r, lines = self._at("AT#SLASTCLOSURE=%d" % sock.id)
+            r, lines = self._at("AT#SLASTCLOSURE=%d" % sock.id, limit=limit)
             f = at.info(lines, b"#SLASTCLOSURE:") if r == 0 else None
             n = ints(f) if f is not None else None
             if n is not None and len(n) == 2:
@@ -301,7 +321,7 @@ class Telit(Reader, Link, Driver):
         if e is None or e == 103:
             # Unknown (a restarted modem knows nothing), or the context: is it up?
             try:
-                if not self._link_check():
+                if not self._link_check(limit):
                     e = 103
             except OSError:
                 pass

@@ -61,9 +61,9 @@ class Link:
         self.drop_all(103)
         self.set_link(False)
 
-    def _link_check(self):
+    def _link_check(self, limit=None):
         """Whether context 1 is still active; its loss ends every socket."""
-        r, lines = self._at("AT#SGACT?")
+        r, lines = self._at("AT#SGACT?", limit=limit)
         if r:
             raise _err(5)
         up = at.sgact(lines)

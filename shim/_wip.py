@@ -7,10 +7,10 @@
 # the reader; _wip_udp.py: UDP; _wip_codec.py: the bytes.
 from ._port import port as _p
 from . import _config
-from ._mcore import Driver, MSocket, CONNECTED
+from ._mcore import Driver, MSocket, Deadline, CONNECTED, limit_of
 from ._atline import fields, ints
 from ._wip_codec import Stream, escape
-from ._wip_line import Line, sid, errno_of
+from ._wip_line import Line, sid, errno_of, code
 from ._wip_rx import Reader
 from ._wip_udp import Udp
 
@@ -192,6 +192,14 @@ class Wip(Udp, Reader, Line, Driver):
             self.creates.append(id)
         try:
             r = self._at(cmd)
+            if r.startswith(b"+CME ERROR:") and code(r) == 831 and id not in self._reserved():
+                # 831, bad state: the modem still holds an index we freed (a
+                # close it never got, or a URC that lied). Free it and ask again.
+                try:
+                    self._at("AT+WIPCLOSE=%d,%d" % (id >> 4, id & 15))
+                except OSError:
+                    pass
+                r = self._at(cmd)
         except OSError:
             self._abandon(sock, id, True)
             raise
@@ -217,7 +225,8 @@ class Wip(Udp, Reader, Line, Driver):
             with self.cmdlock:
                 x.conn = self._peer_index(sock, ip, port)
             return
-        with self.cmdlock:
+        limit = limit_of(sock)  # the whole connect ends by then, not each step
+        with self.held(limit):
             self._to_at()
             i = self._free(2, skip=self._reserved())
             if i is None:
@@ -226,11 +235,11 @@ class Wip(Udp, Reader, Line, Driver):
             self._create(sock, id, 'AT+WIPCREATE=2,%d,"%s",%d' % (i, ip, port))
         x.creating = True
         try:
-            ok = self.poll_wait(sock, lambda: x.ready or sock.err, sock.to or self.connect_s)
+            ok = self.poll_wait(sock, lambda: x.ready or sock.err, limit.left() / 1000 if limit else self.connect_s)
         finally:
             x.creating = False
         if not ok:
-            self.close(sock, 0)
+            self.close(sock, 0, Deadline(0.5) if limit else None)  # its clean-up: half a second at most
             raise _err(110)
         if x.ready < 0:
             raise _err(-x.ready)
@@ -323,7 +332,7 @@ class Wip(Udp, Reader, Line, Driver):
 
     def send(self, sock, data):
         x = sock.extra
-        with self.cmdlock:
+        with self.held(limit_of(sock)):
             if sock.type == 2:
                 return self._dgram_out(sock, x.conn, data)
             if sock.err:
@@ -342,13 +351,13 @@ class Wip(Udp, Reader, Line, Driver):
             self.last_io = _time.ticks_ms()
         return len(data)
 
-    def close(self, sock, was):
+    def close(self, sock, was, limit=None):
         x = sock.extra
         clients = []
         if x.range is not None:
             with sock.lock:
                 clients, sock.clients = sock.clients, []  # spawned, never accepted: they go too
-        with self.cmdlock:
+        with self.held(limit):
             if sock.type == 2:
                 self._close_ids(sock, [sid(1, i) for i in list(x.udp)])
             elif sock.id is not None:

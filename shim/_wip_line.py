@@ -49,6 +49,7 @@ class Line:
         self.baud = int(cfg.get("baudrate", 115200))
         self.cur = None  # id the UART is mapped to
         self.after = None  # id whose session just ended: the next line says why
+        self.escapes = 0  # +++ sent for the current mapping that got no answer
         self.mapping = None  # id the AT+WIPDATA in flight maps
         self.collect = None  # the prefix of the info lines the command in flight answers with
         self.info = []
@@ -67,10 +68,16 @@ class Line:
         self.write(data)
 
     def _until(self, ev, ready, ms):
+        lim = self.limit  # the app call holding the line ends by then (see Driver.held)
+        if lim is not None and lim.end is not None:
+            ms = min(ms, lim.left())
         return wait_until(ev, ready, ms / 1000)
 
     def _at(self, cmd, timeout_ms=None, collect=None):
         """Send one command (in AT mode); its final result line."""
+        lim = self.limit
+        if lim is not None and lim.over():
+            raise _err(110)  # not written: no answer can come late and be taken for the next one's
         self.reply = None
         self.info = []
         self.collect = collect
@@ -109,6 +116,7 @@ class Line:
         self.mapping = None
         if r != b"CONNECT":
             raise _err(errno_of(r))
+        self.escapes = 0
 
     def _to_at(self):
         if self.cur is not None:
@@ -129,12 +137,57 @@ class Line:
     def _unmap(self):
         # The modem answers our +++ (after its own guard) with an ETX and OK;
         # a session the peer ended meanwhile ends with its own reason line.
-        for _ in range(2):
+        # Unanswered escapes are counted across calls, so a call cut short
+        # by its timeout still moves the line on (see _at_mode).
+        for _ in range(3):
+            if self.escapes >= 2:
+                self.escapes = 0
+                if self._at_mode():
+                    return
             self._quiet()
             self._write(b"+++")
-            if self._until(self.done, lambda: self.cur is None and self.after is None, 2 * self.guard + self.timeout_ms):
+            if self._escaped():
+                self.escapes = 0
                 return
+            self.escapes += 1
+            lim = self.limit
+            if lim is not None and lim.over():
+                break
         raise _err(110)  # still mapped: the next call tries again
+
+    def _escaped(self):
+        # Its answer comes a guard time after the +++, behind whatever the
+        # mapped socket still sends: wait while that data flows.
+        d = Deadline((2 * self.guard + self.timeout_ms) / 1000)
+        while True:
+            if self._until(self.done, lambda: self.cur is None and self.after is None, 2 * self.guard + 1000):
+                return True
+            lim = self.limit
+            if d.over() or (lim is not None and lim.over()) or _time.ticks_diff(_time.ticks_ms(), self.rx_at) > 1000:
+                return False
+
+    def _at_mode(self):
+        # No ETX and OK for two escapes: the first may have been taken and its
+        # answer lost, leaving the modem in AT mode, where +++ is no command
+        # and gets no answer. A CR ends that stray line; then AT answers
+        # (OK, or ERROR for the stray line) only in AT mode.
+        cur, rd = self.cur, self.rd
+        mode = rd.mode
+        self.cur = None
+        rd.reset()
+        try:
+            self._write(b"\r")
+            r = self._at("AT", 1000)
+        except OSError:
+            self.cur = cur  # no answer: still mapped, as far as we can tell
+            rd.mode = mode
+            return False
+        if r in (b"OK", b"ERROR"):
+            self.after = None
+            return True
+        self.cur = cur
+        rd.mode = mode
+        return False
 
     def _escape_blind(self):
         # The line's state is unknown: an escape, and an OK if it was mapped.
@@ -205,7 +258,7 @@ class Line:
             id = self._unread(sock)
             if id is not None:
                 try:
-                    with self.cmdlock:
+                    with self.held(d if seconds else None):
                         self._map(id)
                 except OSError:
                     with sock.lock:  # the modem won't give it: don't ask again and again

@@ -8,6 +8,7 @@ from ._port import port as _p
 from ._atline import fields, ints
 from ._wip_codec import escape
 from ._wip_line import sid
+from ._mcore import limit_of
 
 _err = _p.oserror
 _time = _p.time
@@ -80,7 +81,7 @@ class Udp:
         return x.lport
 
     def sendto(self, sock, data, ip, port):
-        with self.cmdlock:
+        with self.held(limit_of(sock)):
             return self._dgram_out(sock, self._peer_index(sock, ip, port), data)
 
     def _dgram_out(self, sock, i, data):

@@ -3,7 +3,7 @@
 # readiness, address and DNS, and modem status (0x8A) for the data link.
 from ._port import port as _p
 from . import _config
-from ._mcore import Driver, Deadline, wait_until, CONNECTING, CONNECTED, LISTENING
+from ._mcore import Driver, Deadline, wait_until, limit_of, FOREVER, QUIET_MS, CONNECTING, CONNECTED, LISTENING
 
 _err = _p.oserror
 _ESC = (0x7E, 0x7D, 0x11, 0x13)
@@ -49,8 +49,18 @@ class Decoder:
         self.bad = 0
 
     def feed(self, data):
-        out = []
-        todo = [data]  # chunks still to read; a dropped frame puts its bytes back first
+        return self._run([data])
+
+    def flush(self):
+        """The line went quiet inside a frame: a module sends a frame's bytes
+        back to back, so this one is broken (a 0x7E in noise with a length
+        that would swallow the replies to come). Drop it, read its bytes again."""
+        if self.need == -1:
+            return []
+        return self._run(self._drop(b""))
+
+    def _run(self, todo):
+        out = []  # todo: chunks still to read; a dropped frame puts its bytes back first
         while todo:
             again = self._feed(todo.pop(0), out)
             if again:
@@ -143,20 +153,25 @@ class XBee(Driver):
         self.want_fid = 0  # the request in flight
         self.want_type = 0
         self.next_port = 49152  # local ports for UDP sockets the app never bound
+        self.recovering = False  # a thread reads the modem's state again (_recover)
+        self.again = False  # a status came while it ran: once more
+        self.swept = True  # False: the modem may hold sockets nobody owns (see _sweep)
+        self.mklock = _p.thread.allocate_lock()  # a create and its own(), against _sweep
 
     # -- frames ------------------------------------------------------------------
     def _send_frame(self, data):
         self.write(encode(data, self.escaped))
 
-    def call(self, ftype, fields, reply_type, timeout_ms=None):
-        """Send a request frame; its response's fields after the frame ID."""
+    def call(self, ftype, fields, reply_type, timeout_ms=None, limit=None):
+        """Send a request frame; its response's fields after the frame ID.
+        limit: the app call's Deadline (its settimeout), or None."""
 
         def send():
             self.fid = self.fid % 255 + 1  # 1..255: 0 would ask for no reply
             self.want_fid, self.want_type = self.fid, reply_type
             self._send_frame(bytes((ftype, self.fid)) + fields)
 
-        return self.request(send, timeout_ms)
+        return self.request(send, timeout_ms, limit)
 
     def at(self, cmd, param=b""):
         """A local AT command: (status, data)."""
@@ -169,6 +184,16 @@ class XBee(Driver):
 
     def resync(self):
         self.dec = Decoder(self.escaped)
+
+    def wait_ms(self):
+        return QUIET_MS if self.dec.need != -1 else FOREVER
+
+    def idle(self):
+        try:
+            for f in self.dec.flush():
+                self.frame(f)
+        except Exception:  # as in the reader: a bad frame must not end it
+            self.resync()
 
     def frame(self, f):
         t = f[0]
@@ -221,21 +246,65 @@ class XBee(Driver):
 
     def _modem_status(self, st):
         if st == 0x02:
-            _p.thread.start_new_thread(self._registered, ())
-        elif st == 0x03:
+            self._kick()  # registered: ask AI and MY (the address may be new)
+        elif st in (0x00, 0x01, 0x03):
+            # A reset (hardware or watchdog) frees every socket; losing the
+            # network ends them too. Either way the modem's state is read
+            # again (AI, MY) rather than assumed: no 0x02 may follow, and a
+            # frame that lied must not leave the link down for good.
             self.registered = False
             self.drop_all(103)
             self.set_link(False)
-        elif st in (0x00, 0x01):  # the modem reset: every socket is gone
-            self.registered = False
-            self.drop_all(103)
-            self.set_link(False)
+            self.swept = False  # the modem may hold IDs we no longer know
+            self._kick()
 
-    def _registered(self):
-        try:
-            self._check_ai()
-        except OSError:
-            pass
+    def _kick(self):
+        with self.lock:
+            if self.recovering:
+                self.again = True
+                return
+            self.recovering = True
+        _p.thread.start_new_thread(self._recover, ())
+
+    def _recover(self):
+        # Not in the reader (it reads the answers). Asks AI each second until
+        # the link is up (or nobody wants it); ends when no status came meanwhile.
+        while True:
+            with self.lock:
+                self.again = False
+            try:
+                up = self._check_ai()
+                if up and not self.swept:
+                    self._sweep()
+            except OSError:
+                up = False
+            with self.lock:
+                if (up or not self.want) and not self.again:
+                    self.recovering = False
+                    return
+            _p.time.sleep_ms(1000)
+
+    def _sweep(self):
+        """Close the sockets the modem holds that no app socket owns (ATSI
+        lists them): after a reset or a lost close they would fill its table."""
+        st, ids = self.at(b"SI")
+        if st != 0:
+            return
+        with self.mklock:
+            for tok in bytes(ids).split(b"\r"):
+                tok = tok.strip(b"* ")
+                if tok[:2] not in (b"0x", b"0X"):
+                    continue
+                try:
+                    id = int(tok[2:], 16)
+                except ValueError:
+                    continue
+                if self.find(id) is None:
+                    try:
+                        self.call(0x43, bytes((id,)), 0xC3)
+                    except OSError:
+                        pass
+            self.swept = True
 
     # -- the link --------------------------------------------------------------------
     def init(self):
@@ -273,22 +342,28 @@ class XBee(Driver):
         return _ip(ip)
 
     # -- sockets -----------------------------------------------------------------------
-    def _create(self, sock):
+    def _create(self, sock, limit=None):
         if sock.id is not None:
             return
-        r = self.call(0x40, bytes((1 if sock.type == 1 else 0,)), 0xC0)
-        if r[1] != 0:
-            raise _err(_REQ_ERR.get(r[1], 5))
-        self.own(sock, r[0])
+        for attempt in (0, 1):
+            with self.mklock:
+                r = self.call(0x40, bytes((1 if sock.type == 1 else 0,)), 0xC0, limit=limit)
+                if r[1] == 0:
+                    self.own(sock, r[0])
+                    return
+            if r[1] != 0x32 or attempt:
+                raise _err(_REQ_ERR.get(r[1], 5))
+            self._sweep()  # no socket free: some may be held for nobody
 
     def connect(self, sock, ip, port):
-        self._create(sock)
+        lim = limit_of(sock)  # the whole connect ends by then, not each frame
+        self._create(sock, lim)
         sock.extra = None
-        r = self.call(0x42, bytes((sock.id, port >> 8, port & 0xFF, 0)) + _ip_bytes(ip), 0xC2)
+        r = self.call(0x42, bytes((sock.id, port >> 8, port & 0xFF, 0)) + _ip_bytes(ip), 0xC2, limit=lim)
         if r[1] != 0:
             raise _err(_REQ_ERR.get(r[1], 5))
-        if not wait_until(sock.ev, lambda: sock.extra is not None, sock.to or self.connect_s):
-            self.close(sock, CONNECTING)
+        if not wait_until(sock.ev, lambda: sock.extra is not None, lim.left() / 1000 if lim else self.connect_s):
+            self.close(sock, CONNECTING, Deadline(0.5) if lim else None)  # half a second at most to tidy up
             raise _err(110)
         if sock.extra:
             sock.id = None
@@ -308,13 +383,13 @@ class XBee(Driver):
         if sock.st != LISTENING:
             self._listen(sock, port)
 
-    def _tx(self, ftype, fields):
-        r = self.call(ftype, fields, 0x89)
+    def _tx(self, ftype, fields, limit=None):
+        r = self.call(ftype, fields, 0x89, limit=limit)
         if r[0] != 0:
             raise _err(_TX_ERR.get(r[0], 5))
 
     def send(self, sock, data):
-        self._tx(0x44, bytes((sock.id, 0)) + data)
+        self._tx(0x44, bytes((sock.id, 0)) + data, limit_of(sock))
         return len(data)
 
     def sendto(self, sock, data, ip, port):
@@ -323,14 +398,14 @@ class XBee(Driver):
             self.next_port = self.next_port + 1 if self.next_port < 65535 else 49152
             sock.local = ("0.0.0.0", self.next_port)
             self._listen(sock, self.next_port)  # a UDP socket sends from a bound port
-        self._tx(0x45, bytes((sock.id,)) + _ip_bytes(ip) + bytes((port >> 8, port & 0xFF, 0)) + data)
+        self._tx(0x45, bytes((sock.id,)) + _ip_bytes(ip) + bytes((port >> 8, port & 0xFF, 0)) + data, limit_of(sock))
         return len(data)
 
-    def close(self, sock, was):
+    def close(self, sock, was, limit=None):
         if sock.id is None or self.find(sock.id) is not sock:
             return  # never created, or the modem freed it already
         self.forget(sock)
         try:
-            self.call(0x43, bytes((sock.id,)), 0xC3)
+            self.call(0x43, bytes((sock.id,)), 0xC3, limit=limit)
         except OSError as e:
             _config.log("xbee: closing socket %d: %s" % (sock.id, e))

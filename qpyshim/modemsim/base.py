@@ -138,14 +138,31 @@ class Simulator:
         self.thread = None
         self.stopping = False
         self.watched = {}  # host socket -> (on_read, on_write)
+        self.muted_until = 0.0  # mute(): until then, what the modem says is lost
+        self.errors = []  # exceptions the loop caught (a simulator bug): tests assert none
+        self.bad = []  # input from the driver the modem could not take as a command or frame
         self.reset()
 
     # -- the line ---------------------------------------------------------------
     def send(self, data):
         """Bytes for the driver (paced, in order)."""
+        if self.muted_until and time.monotonic() < self.muted_until:
+            if self.log:
+                self.log.write(f"{self.NAME} -> (lost) {bytes(data)!r}\n")
+            return
         if self.log:
             self.log.write(f"{self.NAME} -> {bytes(data)!r}\n")
         self.txbuf += data
+
+    def mute(self, seconds):
+        """Lose everything the modem says for `seconds` (replies and URCs
+        alike, as a line that drops bytes does); it still hears the driver."""
+        self.muted_until = time.monotonic() + seconds
+
+    def malformed(self, what):
+        """A dialect's note that the driver sent something it could not take."""
+        if len(self.bad) < 100:
+            self.bad.append(bytes(what))
 
     def _pump_line(self):
         now = time.monotonic()
@@ -284,9 +301,10 @@ class Simulator:
         for fn in calls:
             try:
                 fn()
-            except Exception:
+            except Exception as e:
                 import traceback
 
+                self.errors.append(e)
                 traceback.print_exc()
 
     def serve_forever(self):
@@ -305,9 +323,10 @@ class Simulator:
                         self._host_event(key.fileobj, mask)
                     else:
                         key.data(key.fileobj)
-                except Exception:  # a simulator bug must not take the modem down
+                except Exception as e:  # a simulator bug must not take the modem down
                     import traceback
 
+                    self.errors.append(e)
                     traceback.print_exc()
 
     def start(self):

@@ -171,6 +171,7 @@ class EsWifiSim(SocketCommands, Simulator):
         name, eq, arg = line[:2], line[2:3], line[3:]
         h = self.COMMANDS.get(name)
         if h is None or eq not in ("", "="):
+            self.malformed(line.encode("latin-1"))
             return fail(b"ERROR: Unknown command")
         return h(self, arg if eq else None)
 

@@ -181,10 +181,12 @@ class TelitSim(ConnOps, Simulator):
                 return self.extended(rest)
             return self.basic(rest)
         except (Bad, ValueError, IndexError):
+            self.malformed(line)
             self.error()
-        except Exception:  # a simulator bug: still the modem's answer, and a trace for us
+        except Exception as e:  # a simulator bug: still the modem's answer, and a trace for us
             import traceback
 
+            self.errors.append(e)
             traceback.print_exc()
             self.error()
 

@@ -183,6 +183,7 @@ class WipSim(DataPath, Simulator):
                 if rest.startswith("=") and len(rest) > 1:
                     return fn(_args(rest[1:]))
                 return self.err(800)
+        self.malformed(text.encode("latin-1"))
         self.say(b"ERROR")
 
     # -- stack and bearer ---------------------------------------------------------------

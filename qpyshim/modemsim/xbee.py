@@ -27,6 +27,7 @@ class FrameReader:
     def __init__(self, escaped):
         self.escaped = escaped
         self.buf = bytearray()
+        self.dropped = 0  # frames with a bad checksum (the driver sent a broken frame)
 
     def feed(self, data):
         self.buf += data
@@ -51,6 +52,8 @@ class FrameReader:
             del self.buf[:used]
             if (sum(data) + ck) & 0xFF == 0xFF and n:
                 frames.append(data)
+            else:
+                self.dropped += 1
 
     def _unescape(self, b):
         out, esc = bytearray(), False
@@ -117,11 +120,16 @@ class XBeeSim(AtCommands, Simulator):
         self.send(self._encode(b"".join(bytes(p) if isinstance(p, (list, tuple)) else p for p in parts)))
 
     def received(self, data):
-        for f in self.reader.feed(data):
+        before = self.reader.dropped
+        frames = self.reader.feed(data)
+        if self.reader.dropped != before:
+            self.malformed(b"a frame with a bad checksum")
+        for f in frames:
             handler = getattr(self, "f_%02x" % f[0], None)
             if handler:
                 handler(f)
-            # anything else: an API frame this module does not take; it stays silent
+            else:  # an API frame this module does not take; it stays silent
+                self.malformed(f)
 
     # -- sockets ------------------------------------------------------------------------
     def _free_id(self):
