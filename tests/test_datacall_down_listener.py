@@ -36,13 +36,14 @@ print('listening', ip)
 
 
 def _ask(port):
-    """Connect to the app and read its greeting: b'' or a reset when refused."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
-        c.settimeout(10)
-        try:
+    """Connect to the app and read its greeting, or "reset" when refused (the
+    reset may reach the client while its connect is still returning)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+            c.settimeout(10)
             return c.recv(64)
-        except ConnectionResetError:
-            return "reset"
+    except ConnectionResetError:
+        return "reset"
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
