@@ -1,6 +1,7 @@
 """Compare the shim with QuecPython's published type stubs
-(qpyshim/data/quecpython-signatures.json, a copy of the project's
-shared/spec): every function, class, method and constant the stubs name
+(qpyshim/data/quecpython-signatures.json: the signatures, defaults and
+constants of QuecPython/quecpython_api_stubs at 6fd5ca9, the official stubs
+whose docstrings come from python.quectel.com/doc): every function, class, method and constant the stubs name
 must exist, and every call the stubs allow must be one the shim accepts -
 same parameter names in the same order, the same defaults, nothing more
 required. Parameters the shim adds with defaults are listed as extensions,
@@ -22,10 +23,9 @@ import sys
 
 from . import paths
 
-# A copy of the project's shared/spec/quecpython-signatures.json, so a clone
-# checks itself; tests/test_stubcheck.py keeps the two equal where both exist.
+# Shipped with the package, so every clone and install checks itself; to
+# follow a newer stubs release, regenerate it from the stubs' .pyi files.
 SPEC = paths.ROOT / "qpyshim" / "data" / "quecpython-signatures.json"
-SHARED_SPEC = paths.ROOT.parent / "shared" / "spec" / "quecpython-signatures.json"
 README = paths.ROOT / "shim" / "README.md"
 BEGIN, END = "<!-- stubcheck:begin -->", "<!-- stubcheck:end -->"
 

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import ROOT, _kill_group
+from conftest import ROOT, _kill_group, processes_with
 
 # Counts the board's power-ons in /usr (the app's own file, kept too).
 BOOTS = """
@@ -201,16 +201,7 @@ class _Run:
 
 
 def _board_processes(flash):
-    mark = f"QPYSHIM_FLASH={flash}".encode()
-    found = []
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                if mark in (p / "environ").read_bytes().split(b"\0"):
-                    found.append(int(p.name))
-            except OSError:
-                pass
-    return found
+    return processes_with("QPYSHIM_FLASH", flash)
 
 
 def _ctrl_c_in_a_restart_loop(board, stream, pattern, count, tag, after=0.0):

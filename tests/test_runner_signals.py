@@ -6,9 +6,10 @@ import os
 import signal
 import sys
 import time
-from pathlib import Path
 
 import pytest
+
+from conftest import processes_with
 
 from qpyshim import runner
 
@@ -53,16 +54,7 @@ def test_duration_ending_while_a_slow_restart_starts_exits_0(tmp_path, monkeypat
 
 
 def _board_processes(flash):
-    mark = f"QPYSHIM_FLASH={flash}".encode()
-    found = []
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                if mark in (p / "environ").read_bytes().split(b"\0"):
-                    found.append(int(p.name))
-            except OSError:
-                pass
-    return found
+    return processes_with("QPYSHIM_FLASH", flash)
 
 
 def test_a_killed_runner_takes_its_board_down(board):

@@ -25,11 +25,10 @@ import subprocess
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
-from conftest import QPYSHIM, ROOT, TEST_NET, free_port
+from conftest import QPYSHIM, ROOT, TEST_NET, free_port, processes_with
 
 SIGNALS = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL]
 IDS = ["TERM", "HUP", "INT", "KILL"]
@@ -93,18 +92,7 @@ class Command:
     def processes(self):
         """Every live process the command started (or itself): the marker
         is in the environment each inherits."""
-        mark = f"QPYSHIM_SIGTEST={self.mark}".encode()
-        found = []
-        for p in Path("/proc").iterdir():
-            if p.name.isdigit():
-                try:
-                    if mark in (p / "environ").read_bytes().split(b"\0"):
-                        stat = (p / "stat").read_text()
-                        if stat.rsplit(")", 1)[1].split()[0] != "Z":  # a zombie runs nothing
-                            found.append(int(p.name))
-                except OSError:
-                    pass
-        return found
+        return processes_with("QPYSHIM_SIGTEST", self.mark)
 
     def leftovers(self):
         return sorted(p.name for p in self.tmp.iterdir())

@@ -39,6 +39,17 @@ def timed(name, fn):
 def done():
     _stop[0] = True
     utime.sleep_ms(20)
+
+def pair():
+    # a listener on 127.0.0.1:80 (remapped), a client and its accepted peer
+    srv = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
+    srv.bind(('127.0.0.1', 80))
+    srv.listen(2)
+    srv.settimeout(10)
+    cli = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
+    cli.settimeout(10)
+    cli.connect(('127.0.0.1', 80))
+    return srv, cli, srv.accept()[0]
 """
 
 
@@ -69,14 +80,7 @@ def test_recv_and_accept_beside_two_allocating_threads(board):
     two allocating threads: stream recv, read, readinto, readline, UDP recv and
     recvfrom, and accept, each 110 within 1.3 s."""
     r = board.run(STRESS + """
-srv = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
-srv.bind(('127.0.0.1', 80))
-srv.listen(2)
-srv.settimeout(10)
-cli = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
-cli.settimeout(10)
-cli.connect(('127.0.0.1', 80))
-conn = srv.accept()[0]
+srv, cli, conn = pair()
 cli.settimeout(0.3)
 srv.settimeout(0.3)
 u = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM)
@@ -128,14 +132,7 @@ def test_sendall_send_write_time_out_with_110(board):
     The peer reads nothing, so the buffers fill: sendall raises 110; send and
     write return what they sent, or raise 110 when nothing went."""
     r = board.run(STRESS + """
-srv = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
-srv.bind(('127.0.0.1', 80))
-srv.listen(2)
-srv.settimeout(10)
-cli = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
-cli.settimeout(10)
-cli.connect(('127.0.0.1', 80))
-conn = srv.accept()[0]
+srv, cli, conn = pair()
 cli.settimeout(0.3)
 big = bytes(256 << 10)
 def fill(fn):
