@@ -3,6 +3,9 @@
 # its filesystem, and the shim costs no RAM to load. Build with
 #   make BOARD=ESP32_GENERIC FROZEN_MANIFEST=/abs/path/firmware/manifest.py
 # from ports/esp32 of a MicroPython checkout (see README.md here).
+#
+# Written by `python -m qpyshim.shipping` from the layout of shim/ (the rule is
+# in qpyshim/shipping.py); edit that, not this file.
 
 # Everything the port freezes by itself (_boot.py, asyncio, mip, ...).
 include("$(PORT_DIR)/boards/manifest.py")
@@ -11,57 +14,67 @@ include("$(PORT_DIR)/boards/manifest.py")
 module("boot.py", base_path="..")
 module("main.py", base_path="..")
 
-# The shim without the modules only the desktop uses (the CPython and unix
-# ports, the virtual network); tests/test_boards.py keeps these lists in step
-# with shim/.
+# The shim a board of this port carries (no desktop modules, no other port).
 package(
     "shim",
     files=[
         "__init__.py",
-        "_app.py",
-        "_atline.py",
-        "_boardnet.py",
         "_adc.py",
+        "_app.py",
+        "_board.py",
         "_cloud.py",
         "_cloudsign.py",
         "_config.py",
         "_console.py",
-        "_esp32_link.py",
-        "_eswifi.py",
-        "_eswifi_at.py",
-        "_eswifi_link.py",
         "_firewall.py",
         "_gpio.py",
         "_iplit.py",
         "_limits.py",
-        "_mcore.py",
-        "_mline.py",
         "_modem.py",
-        "_modemnet.py",
+        "_modems/__init__.py",
+        "_modems/atline.py",
+        "_modems/core.py",
+        "_modems/eswifi/__init__.py",
+        "_modems/eswifi/at.py",
+        "_modems/eswifi/channel.py",
+        "_modems/eswifi/driver.py",
+        "_modems/eswifi/servers.py",
+        "_modems/eswifi/wifi.py",
+        "_modems/line.py",
+        "_modems/sock.py",
+        "_modems/telit/__init__.py",
+        "_modems/telit/at.py",
+        "_modems/telit/context.py",
+        "_modems/telit/driver.py",
+        "_modems/telit/replies.py",
+        "_modems/telit/waits.py",
+        "_modems/wip/__init__.py",
+        "_modems/wip/bearer.py",
+        "_modems/wip/codec.py",
+        "_modems/wip/driver.py",
+        "_modems/wip/uart.py",
+        "_modems/wip/udp.py",
+        "_modems/wip/urcs.py",
+        "_modems/wip/waits.py",
+        "_modems/xbee/__init__.py",
+        "_modems/xbee/driver.py",
         "_mqtt.py",
-        "_msock.py",
         "_mtimer.py",
         "_nic.py",
         "_nv.py",
+        "_ports/__init__.py",
+        "_ports/boardnet.py",
+        "_ports/esp32/__init__.py",
+        "_ports/esp32/wlan.py",
+        "_power.py",
         "_pwm.py",
-        "_port.py",
-        "_port_esp32.py",
         "_sockargs.py",
         "_sockcalls.py",
         "_stack.py",
-        "_telit.py",
-        "_telit_at.py",
-        "_telit_link.py",
         "_thread.py",
         "_timers.py",
         "_tls.py",
         "_uart.py",
-        "_wip.py",
-        "_wip_codec.py",
-        "_wip_line.py",
-        "_wip_rx.py",
-        "_wip_udp.py",
-        "_xbee.py",
         "checkNet.py",
         "dataCall.py",
         "machine.py",
@@ -78,19 +91,19 @@ package(
 # QuecPython's modules beyond the interpreter's own names (shim.LAZY) load on
 # first import; frozen, they are top-level modules the '.frozen' entry of
 # sys.path finds.
-module("ethernet.py", base_path="../shim", opt=1)
-module("example.py", base_path="../shim", opt=1)
 module("log.py", base_path="../shim", opt=1)
-module("misc.py", base_path="../shim", opt=1)
-module("modem.py", base_path="../shim", opt=1)
+module("ethernet.py", base_path="../shim", opt=1)
 module("net.py", base_path="../shim", opt=1)
-module("ntptime.py", base_path="../shim", opt=1)
-module("ql_fs.py", base_path="../shim", opt=1)
-module("queue.py", base_path="../shim", opt=1)
-module("request.py", base_path="../shim", opt=1)
 module("sim.py", base_path="../shim", opt=1)
+module("modem.py", base_path="../shim", opt=1)
+module("misc.py", base_path="../shim", opt=1)
+module("queue.py", base_path="../shim", opt=1)
 module("sys_bus.py", base_path="../shim", opt=1)
+module("ql_fs.py", base_path="../shim", opt=1)
+module("example.py", base_path="../shim", opt=1)
+module("ntptime.py", base_path="../shim", opt=1)
 module("umqtt.py", base_path="../shim", opt=1)
+module("request.py", base_path="../shim", opt=1)
 module("ussl.py", base_path="../shim", opt=1)
 module("aLiYun.py", base_path="../shim", opt=1)
 module("TenCentYun.py", base_path="../shim", opt=1)

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import mpy, netconfig, paths
+from . import mpy, netconfig, paths, shipping
 
 SKIP_DIRS = {"__pycache__", ".git"}
 HOST_ONLY = ("target", "stand_ins", "control")  # config sections a flashed board never reads
@@ -32,6 +32,7 @@ def target(cfg):
     t = cfg.get("target") or {}
     return {
         "shim": bool(t.get("shim", True)),
+        "port": t.get("port"),
         "exclude": list(t.get("exclude") or []),
         "mpy": tuple(t["mpy"]) if t.get("mpy") else None,
         "chip": t.get("chip"),
@@ -71,12 +72,14 @@ def app_files(app):
 
 
 def shim_files(t, use_mpy):
-    """The shim's modules but those in t["exclude"], as source or .mpy."""
+    """The modules a board of t["port"] carries (qpyshim/shipping.py; no port:
+    the desktop's whole tree) but those t["exclude"] names, as source or .mpy."""
     out = []
-    for p in sorted(paths.SHIM.glob("*.py")):
-        if p.name in t["exclude"]:
+    for rel in shipping.device_files(t.get("port")):
+        if rel in t["exclude"]:
             continue
-        name = f"shim/{p.name}"
+        p = paths.SHIM / rel
+        name = f"shim/{rel}"
         if use_mpy:
             out.append(File(name[:-3] + ".mpy", mpy.compile_source(p.read_bytes(), name)))
         else:

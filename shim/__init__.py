@@ -41,10 +41,14 @@ class _Later:
         return getattr(self._mod, attr)
 
 
-def install(usr=None):
-    """Make QuecPython's module names importable; mount the app's /usr first."""
+def install(usr=None, config=None, stack=None):
+    """Make QuecPython's module names importable; mount the app's /usr first.
+    Then build the board (shim/_board.py) from `config` (a dict; None: the
+    port's config file) with `stack` (None: the one the config's "stack"
+    section picks), and power it on."""
     import sys
-    from ._port import port
+    from ._ports import port
+    from . import _board
 
     from . import _console
 
@@ -52,6 +56,7 @@ def install(usr=None):
     d = usr or port.usr_dir()
     if d:
         port.mount_usr(d)
+    board = _board.install(config, stack)  # after the mount: the modem reads /usr/datacall_config.json
     for name, mod in port.aliases.items():
         sys.modules[name] = mod
     for name in MODULES:
@@ -63,12 +68,12 @@ def install(usr=None):
     f = globals().get("__file__")
     if f:  # frozen into firmware, the lazy modules are frozen top-level ones
         port.expose(f.rsplit("/", 1)[0] if "/" in f else ".", LAZY)
-    from . import _config
-
-    if _config.section("control"):
+    if board.section("control"):
         try:
-            from . import _control
+            from ._desktop import control as _control
         except ImportError:  # a real board: the control channel is the desktop's
+            from . import _config
+
             _config.log("control: not on this board; the config's control section is ignored")
         else:
             _control.start()

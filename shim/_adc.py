@@ -3,11 +3,19 @@
 # test sets new ones through the control channel while the app runs.
 # Channels 0-3 and what read() answers are those of QuecPython/micropython
 # v1.0.0 ports/quectel/misc_adc.c: -1 for any other channel number.
-from shim import _config
+from shim import _board
 
-_cfg = _config.section("adc")
-mv = [int(_cfg.get(str(n), 0)) for n in range(4)]  # fixed length: a store never resizes it
-del _cfg
+
+
+def _mv(b):
+    # Each channel's millivolts: the config's at power-on, then the control
+    # channel's. Fixed length: a store never resizes it.
+    c = b.section("adc")
+    return [int(c.get(str(n), 0)) for n in range(4)]
+
+
+def mv():
+    return _board.get().kept("adc", _mv)
 
 
 def set_mv(channel, value):
@@ -15,7 +23,7 @@ def set_mv(channel, value):
         raise ValueError("channel must be 0-3")
     if not isinstance(value, int):
         raise ValueError("mv must be a whole number of millivolts")
-    mv[channel] = value
+    mv()[channel] = value
 
 
 class ADC:
@@ -33,7 +41,7 @@ class ADC:
     def read(self, ADCn):
         if not isinstance(ADCn, int):
             raise TypeError("can't convert %s to int" % type(ADCn).__name__)
-        return mv[ADCn] if 0 <= ADCn <= 3 else -1
+        return mv()[ADCn] if 0 <= ADCn <= 3 else -1
 
     def close(self):
         return 0

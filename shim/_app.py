@@ -1,7 +1,7 @@
 # Run the app the way QuecPython's firmware does: /usr/main.py as __main__ with
 # uos already imported, and keep the board up while the app's threads run.
 import sys
-from ._port import port as _p
+from ._ports import port as _p
 from . import _thread
 
 

@@ -1,17 +1,15 @@
 # The board's config: what the virtual network and modem look like to the app.
 # The host runner writes it (boards/<name>/board.json merged with the user's
 # --net file); without one the shim falls back to a single loopback data call.
-import json
-from ._port import port
-
-_text = port.config_text()
-cfg = json.loads(_text) if _text else {}
-del _text
+# The board (shim/_board.py) holds it; this is the short way to a section, for
+# code that runs when called (never at import: a new board has a new config).
+from ._ports import port
 
 
 def section(name):
-    v = cfg.get(name)
-    return v if isinstance(v, dict) else {}
+    from . import _board
+
+    return _board.get().section(name)
 
 
 def log(msg):

@@ -1,8 +1,8 @@
-# The listener firewall of Telit's AT#FRWL (seed 000): a list of address/mask
+# The listener firewall, modelled on a cellular modem's AT#FRWL: a list of address/mask
 # pairs; a connection to a listening socket is let in when
 # (peer & mask) == (address & mask) for some entry. No list: everyone is let in,
 # which is what QuecPython itself does. Outgoing connections are never checked.
-from . import _config
+from . import _config, _board
 
 
 def _v4(text):
@@ -17,9 +17,10 @@ def _v4(text):
     return n
 
 
-def _rules():
+def load(board):
+    """The board config's allowlist as (net, mask) pairs; [] admits all."""
     out = []
-    for entry in _config.section("firewall").get("allow") or ():
+    for entry in board.section("firewall").get("allow") or ():
         ip, mask = _v4(entry[0]), _v4(entry[1])
         if ip is None or mask is None:
             _config.log("firewall: ignoring %r: expected [\"a.b.c.d\", \"mask\"]" % (entry,))
@@ -28,10 +29,8 @@ def _rules():
     return out
 
 
-rules = _rules()
-
-
 def admits(ip):
+    rules = _board.get().firewall
     if not rules:
         return True
     n = _v4(ip)

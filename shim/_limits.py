@@ -2,8 +2,7 @@
 # sockets and app threads. Each port gives its defaults (the desktop keeps the
 # host's own limits; an ESP32 has lwIP's 10 sockets); the config's "limits"
 # section can take a module model's profile and override single values.
-from ._port import port as _p
-from . import _config
+from ._ports import port as _p
 
 # Module models: (sockets, threads). Sockets: QuecPython FAQ network/tcpip.md;
 # threads: QuecPython_FAQ.md ("max 16"), read as 16 app threads alive at once.
@@ -14,15 +13,13 @@ PROFILES = {
     "BG95": (20, 16),
 }
 
-_c = _config.section("limits")
-sockets, threads = PROFILES.get(_c.get("profile"), (_p.LIMITS["sockets"], None))
-sockets = _c.get("sockets", sockets)  # None: no limit of our own
-threads = _c.get("threads", threads)
-thread_stack = int(_c.get("thread_stack", _p.LIMITS["thread_stack"]))
-del _c
 
 lock = _p.thread.allocate_lock()
 live = set()  # every socket the app has open: the limit's count, and what a data-call drop aborts
+
+# The port's defaults until a board powers on with its config (shim/_power.py).
+sockets, threads = _p.LIMITS["sockets"], None
+thread_stack = _p.LIMITS["thread_stack"]
 
 
 def admit(sock):

@@ -2,8 +2,7 @@
 # PDP profiles. On the desktop board it is simulated from the board config; on
 # a board with a network interface of its own (an ESP32) the port's link driver
 # stands behind profile 1, and a watcher keeps that profile's state current.
-from ._port import port as _p
-from . import _config
+from ._ports import port as _p
 
 lock = _p.thread.allocate_lock()
 _netlock = _p.thread.allocate_lock()  # serialises set_network (update() takes `lock`)
@@ -11,24 +10,24 @@ _netlock = _p.thread.allocate_lock()  # serialises set_network (update() takes `
 
 # dial.getPdpRange(): the model's own profile range, from the board config's
 # model.pdp_range (a per-series table, or the runner's pick from it: [1, 7]);
-# the docs' 1-3 for a model not in it.
-PDP_RANGE = _config.section("model").get("pdp_range") or {}
-if isinstance(PDP_RANGE, dict):
-    PDP_RANGE = PDP_RANGE.get(_config.section("model").get("name", "EC600U-CNLB").split("-")[0])
-PDP_RANGE = tuple(PDP_RANGE or (1, 3))
+# the docs' 1-3 for a model not in it. Set, with everything below that comes
+# from the config, when the board powers the modem on (shim/_power.py).
+PDP_RANGE = (1, 3)
 PROFILES = ()  # the profiles made so far (prof()), in order
 profiles = {}
-_sim = _config.section("sim")
-_net = _config.section("net")
-sim_status = int(_sim.get("status", 1))  # the card's own state (sim.getStatus() with the radio on): 1 ready
-data_state = int(_net.get("data_state", 1))  # net.getState()[1][0]: 1 home
-fun = int(_net.get("modem_fun", 1))  # net.getModemFun(): 1 full, 0 minimum, 4 airplane
+_dc = _cell = {}  # the config's datacall and cell sections
+sim_status = 1  # the card's own state (sim.getStatus() with the radio on): 1 ready
+data_state = 1  # net.getState()[1][0]: 1 home
+fun = 1  # net.getModemFun(): 1 full, 0 minimum, 4 airplane
 _callback = None
 _events = []  # dataCall callbacks not yet delivered, oldest first
 net_cb = None  # net.setCallback: (1, data_state, lac, cid, act) on a registration change
 sim_cb = None  # sim.setCallback: 1 inserted, 2 removed (with detection on)
 sim_det = [0, 0]  # sim.setSimDet: (enabled, insert level)
-from ._stack import link as driver  # None: the simulated modem
+driver = None  # the board's link behind profile 1; None: the simulated modem
+card = {"on": False, "pin": "1234", "left": [3, 10]}
+auto = ()
+src = None
 gone = set()  # addresses of profiles that are down: sockets using them fail
 
 
@@ -63,21 +62,6 @@ def _profile(n, c):
     }
 
 
-def _nvload():
-    # The board's NV store as the module reads it at power-on. Read here
-    # rather than through shim/_nv.py, which writes it: a boot that changes
-    # nothing does not pay for that module.
-    import json
-
-    path = _p.nv_path()
-    try:
-        with _p.open_host(path) as f:  # the board's own file: not the app's to see
-            d = json.load(f)
-        return d if isinstance(d, dict) else {}
-    except (OSError, TypeError, ValueError):
-        return {}  # no flash, never written, or damaged: the defaults
-
-
 def prof(n):
     """Profile n's record, made on first use: a model may have 8, an app
     uses one or two. n must be in PDP_RANGE."""
@@ -85,49 +69,9 @@ def prof(n):
     with _netlock:
         p = profiles.get(n)
         if p is None:
-            p = profiles[n] = _profile(n, (_config.section("datacall").get("profiles") or {}).get(str(n)) or {})
+            p = profiles[n] = _profile(n, (_dc.get("profiles") or {}).get(str(n)) or {})
             PROFILES = tuple(sorted(profiles))
     return p
-
-
-def _boot():
-    global sim_status, card
-    nv = _nvload()
-    dc = _config.section("datacall")
-    pdp = nv.get("pdp")
-    pdp = pdp if isinstance(pdp, dict) else {}
-    for k in ["1", "2", "3"] + list(dc.get("profiles") or {}) + list(pdp):
-        n = int(k) if k.isdigit() else 0
-        if PDP_RANGE[0] <= n <= PDP_RANGE[1]:
-            ctx = pdp.get(k)
-            if isinstance(ctx, list) and len(ctx) == 5:  # setPDPContext's, from an earlier power-on
-                prof(n)["ctx"] = ctx
-            else:
-                prof(n)
-    # The SIM card's PIN state is the card's own: kept through power-offs.
-    c = nv.get("sim")
-    c = c if isinstance(c, dict) else {}
-    card = {"on": c.get("on", bool(_sim.get("pin_enabled", False))),
-            "pin": c.get("pin", str(_sim.get("pin", "1234"))), "left": c.get("left", [3, 10])}
-    del nv, pdp, c
-    if sim_status == 1:  # a card in the slot: as it was left
-        if card["left"][1] <= 0:
-            sim_status = 19  # ten wrong PUKs: blocked for good
-        elif card["left"][0] <= 0:
-            sim_status = 3  # three wrong PINs: the PUK is needed
-        elif card["on"]:
-            sim_status = 2  # it asks for its PIN at power-on: no registration until it has it
-    # At power-on QuecPython brings profile 1 up, or what
-    # /usr/datacall_config.json asks for once an app has called setAutoActivate.
-    auto = dc.get("auto_activate", [1])
-    saved = read_saved()
-    if saved is not None:
-        auto = [n for n in PROFILES if (saved.get(str(n)) or {}).get("autoActivate")]
-    if not driver and registered():
-        for n in auto:
-            if n in profiles:
-                profiles[n]["active"] = True
-    return auto
 
 
 SAVED = "/usr/datacall_config.json"
@@ -301,7 +245,7 @@ def _tell(was_sim, now_sim, was_reg, now_reg):
 
 def cell():
     """The serving cell's (lac, cid, act) from the board config."""
-    c = _config.section("cell")
+    c = _cell
     return c.get("lac", 19472), c.get("cid", 17104243), c.get("act", 7)
 
 
@@ -320,10 +264,3 @@ def default_ip(v6=False):
             if profiles[n]["active"]:
                 return profiles[n]["ipv6" if v6 else "ipv4"]
     raise _p.oserror(-1)
-
-
-auto = _boot()
-gone = _gone()
-src = _source()
-if driver:
-    driver.start(1 in auto, update)  # profile 1 follows the interface from here

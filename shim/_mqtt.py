@@ -8,7 +8,7 @@ import ustruct
 import usocket
 
 import utime
-from shim._stack import net as _net
+from shim import _board
 
 ACK_S = 5  # how long publish (QoS 1) and subscribe wait for their ack, as the module
 
@@ -232,7 +232,7 @@ class BaseMqtt:
         plain = hasattr(sock, "recv")
         if timeout_ms is not None:
             native = getattr(sock, "_tls", None) or getattr(sock, "_s", None) or sock
-            if not _net.readable(native, timeout_ms):
+            if not _board.get().net.readable(native, timeout_ms):
                 raise OSError(11)
         # recv on a plain socket, as the module's client: at the end of the
         # stream it gives b'' once, then raises (and so reconnects)

@@ -2,7 +2,7 @@
 # Timer periods are in ms (PERIODIC 1, ONE_SHOT 2); starting a running timer
 # only takes its new callback, as on the module. The watchdog's period is in
 # seconds and, unfed, it reboots the board.
-from ._port import port as _p
+from ._ports import port as _p
 from . import _timers
 
 

@@ -1,10 +1,7 @@
 # Extra network interfaces (Ethernet chips, a Wi-Fi module) on the desktop
 # board: each is its own loopback address from the config's "nics" section,
 # so binding to a NIC's IP or making it the default NIC means something real.
-from ._port import port as _p
-from . import _config
-
-_vnet = _p.stack()
+from . import _config, _board
 
 _DEFAULTS = {"ethernet": "127.0.0.4", "wifi": "127.0.0.5"}
 
@@ -22,7 +19,7 @@ def settings(kind):
 
 def address(kind, requested):
     """The address a NIC gets: the app's own if the desktop can use it."""
-    if requested and _vnet.is_local(requested):
+    if requested and _board.get().net.is_local(requested):
         return requested
     if requested:
         _config.log(
@@ -34,7 +31,8 @@ def address(kind, requested):
 
 def set_default(ip):
     """New client sockets leave from `ip`, as after set_default_NIC on the module."""
-    if not isinstance(ip, str) or not _vnet.is_local(ip):
+    net = _board.get().net
+    if not isinstance(ip, str) or not net.is_local(ip):
         return -1
-    _vnet.default_src = ip
+    net.default_src = ip
     return 0

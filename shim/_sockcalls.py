@@ -3,11 +3,11 @@
 # a new socket counted in (or its native socket closed) in one place. Each
 # piece is kept small on purpose: a function whose state needs more than 11
 # words gets its frame allocated on every call (see bench/README.md).
-from ._port import port as _p
+from ._ports import port as _p
 from . import _limits
 
 _err = _p.oserror
-from ._stack import net as _net
+from . import _board
 import select as _sel  # builtin on every port: no heap
 import time as _t
 
@@ -36,7 +36,7 @@ class Dest:
     def __init__(self, sock, address, raw):
         self.address = address
         self.raw = raw
-        self.gen = _net.gen
+        self.gen = sock._n.gen
         self.g = sock._g
         self.f = sock._s.sendto
 
@@ -225,7 +225,7 @@ class Waits:
                 if e.errno not in (115, 11):
                     raise
             if not self.ready(end, True):
-                _net.abort(s)  # stop the kernel's SYN retries
+                _board.get().net.abort(s)  # stop the kernel's SYN retries
                 raise _err(110)
             s.connect(raw)  # a second call reports how it ended (no error: connected)
         finally:
@@ -258,11 +258,9 @@ def accept(native, timeout):
             if e.errno == 11 and timeout:
                 raise _err(110)  # not _fix, which reads a listener's errors as a data call's
             raise
-        if _down is None or not _down(native, c[0]):
+        down = _board.get().down  # the desktop's: a board's lwIP or a modem does it itself
+        if down is None or not down(native, c[0]):
             return c  # else its data call is down: reset at once, unseen by the app
-
-
-_down = getattr(_net, "down", None)  # the desktop's: a board's lwIP or a modem does it itself
 
 
 def same(known, address):

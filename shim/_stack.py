@@ -2,7 +2,8 @@
 # and the network stack under them. The board config's "stack" section picks
 # one: the interpreter's own sockets ("native", the default: the desktop's
 # virtual network or a board's lwIP), or a serial modem's own TCP/IP stack
-# through a driver ("xbee", "telit", "eswifi", "wip").
+# through a driver (one folder a dialect under _modems/; the host's registry
+# of dialects is qpyshim/dialects.py).
 #
 # A stack provides:
 #   socket(af, type)     a socket with the native socket's calls and errors
@@ -18,17 +19,11 @@
 #   bind(s, ip, port, type) -> a key for release(key), or None
 # and `link`: what stands behind dataCall's profile 1 (None: the simulated
 # modem of the board config), with start/sim/reg/bring as _modem asks.
-from ._port import port as _p
-from . import _config
-
-_c = _config.section("stack")
-kind = _c.get("driver", "native")
-if kind == "native":
-    net = _p.stack()
-    link = _p.link()
-else:
-    from ._modemnet import load
-
-    net = load(kind, _c)
-    link = net.driver
-del _c
+# and, optionally, `kind` (a handed stack's name; "native" makes usocket wait
+# in Python where the port's timeouts restart) and `boot(board)` (called when
+# a board powers on with it: the desktop's vnet reads its tables there).
+#
+# The board (shim/_board.py) picks the stack when it powers on and holds it as
+# board.net (and the link as board.link); a test hands shim.install() its own
+# (shim.install(config={...}, stack=FakeStack()), see tests/fakestack.py).
+# Modules reach it through the board when called, never at import.

@@ -1,8 +1,8 @@
 # QuecPython _thread: the interpreter's threads, plus the module's extras
 # (stop_thread, threadIsRunning, semaphores, heap size) and a registry of live
 # app threads so the board stays up while they run after main.py returns.
-from ._port import port as _p
-from . import _limits
+from ._ports import port as _p
+from . import _board
 
 _t = _p.thread
 LockType = _t.LockType
@@ -51,9 +51,10 @@ def spawn(function, args, counted=False):
     """Start a registered thread; the layer's own (callbacks, which the module
     runs from its scheduler) don't count against the app's thread limit."""
     global _counted
+    lim = _board.get().limits if counted else None  # before the lock: a first use powers the board on
     with _lock:
         if counted:
-            if _limits.threads is not None and _counted >= _limits.threads:
+            if lim.threads is not None and _counted >= lim.threads:
                 raise OSError("can't create thread")  # as the module's mp_thread_create
         if _p.NATIVE_STACK:  # a board: the size the app asked for is what it gets
             _t.stack_size(stack_size())
@@ -112,7 +113,7 @@ def stack_size(size=None):
     global _stack
     if size is None:
         if _stack is None:
-            return _limits.thread_stack
+            return _board.get().limits.thread_stack
         return _stack
     if not isinstance(size, int) or size < 8192:
         raise ValueError("stack size should be >= 8192 bytes")

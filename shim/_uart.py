@@ -5,7 +5,7 @@
 # A reader thread drains the line into the receive buffer; the line itself
 # is the port's: a pty or serial device from the board config's "uart"
 # section on the desktop, the board's own UART elsewhere.
-from ._port import port as _p
+from ._ports import port as _p
 from . import _config, _thread
 
 _BAUDS = (300, 600, 1200, 2400, 3600, 4800, 7200, 9600, 14400, 19200, 28800, 33600, 38400,

@@ -1,18 +1,23 @@
 # QuecPython checkNet: wait for SIM, then registration, then a data call.
-from . import _modem
+from . import _board
+
+
+def _m():
+    # The board's modem, powered on with the board (never at import).
+    return _board.get().modem
 from . import utime
 
 _POLL_MS = 100
 
 
 def _stage():
-    s = _modem.sim()
+    s = _m().sim()
     if s != 1:
         return 1, s
-    r = _modem.reg()
+    r = _m().reg()
     if r not in (1, 5):
         return 2, r
-    return (3, 1) if _modem.any_active() else (3, 0)
+    return (3, 1) if _m().any_active() else (3, 0)
 
 
 def _check_timeout(t):
@@ -49,7 +54,7 @@ class CheckNetwork:
             return
         CheckNetwork._printed = True
         from . import modem
-        from ._port import port
+        from ._ports import port
 
         # As QuecPython/micropython's checkNet.py (2021) prints them:
         # modem.getDevFwVersion() and misc.Power.powerOnReason().
@@ -58,7 +63,7 @@ class CheckNetwork:
         print("PROJECT_VERSION  : %s" % self.PROJECT_VERSION)
         print("FIRMWARE_VERSION : %s" % modem.getDevFwVersion())
         print("POWERON_REASON   : %d" % port.boot_reason())
-        print("SIM_CARD_STATUS  : %d" % _modem.sim())
+        print("SIM_CARD_STATUS  : %d" % _m().sim())
         print("==================================================")
 
     def wait_network_connected(self, timeout_s=60):
@@ -66,4 +71,4 @@ class CheckNetwork:
 
     @staticmethod
     def check_datacall_status():
-        return 1 if _modem.any_active() else 0
+        return 1 if _m().any_active() else 0

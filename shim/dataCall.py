@@ -1,7 +1,12 @@
 # QuecPython dataCall: PDP profiles of the (simulated) cellular link.
 import json
-from ._port import port as _p
-from . import _modem
+from ._ports import port as _p
+from . import _board
+
+
+def _m():
+    # The board's modem, powered on with the board (never at import).
+    return _board.get().modem
 
 _save_lock = _p.thread.allocate_lock()
 _pdp_lock = _p.thread.allocate_lock()
@@ -22,7 +27,7 @@ def _pid(profileID):
 def _dial(profileID):
     # The dial module's check (moddatacall.c): the model's range, what
     # dial.getPdpRange() gives, e.g. 1-7 on EC600U, 1-8 on EC600N.
-    r = _modem.PDP_RANGE
+    r = _m().PDP_RANGE
     if not isinstance(profileID, int) or not r[0] <= profileID <= r[1]:
         raise ValueError("invalid value, profileID should be in [%d,%d]." % r)
     return profileID
@@ -54,13 +59,13 @@ def _set(profileID, ipType, apn, username, password, authType):
     _text(apn, "apn")
     _text(username, "username")
     _text(password, "password")
-    p = _modem.prof(profileID)
+    p = _m().prof(profileID)
     with _pdp_lock:  # the change and its save in one turn: the NV store keeps the last set
         return _store(p, profileID, ipType, apn, username, password, authType)
 
 
 def _store(p, profileID, ipType, apn, username, password, authType):
-    with _modem.lock:
+    with _m().lock:
         ctx = p["ctx"]
         ctx[0] = ipType
         for i, v in ((1, apn), (2, username), (3, password)):
@@ -82,19 +87,19 @@ def _store(p, profileID, ipType, apn, username, password, authType):
 
 def getPDPContext(profileID):
     _dial(profileID)
-    p = _modem.prof(profileID)
-    with _modem.lock:
+    p = _m().prof(profileID)
+    with _m().lock:
         return tuple(p["ctx"])
 
 
 def _save(profileID, key, enable):
     # Persisted where QuecPython's boot reads it on the next power-on.
     with _save_lock:
-        saved = _modem.read_saved() or {}
+        saved = _m().read_saved() or {}
         for n in (1, 2, 3):  # the file's profiles, as the firmware writes it
             saved.setdefault(str(n), {"autoActivate": 1 if n == 1 else 0, "autoConnect": 1 if n == 1 else 0})
         saved[str(profileID)][key] = enable
-        with open(_modem.SAVED, "w") as f:
+        with open(_m().SAVED, "w") as f:
             json.dump(saved, f)
     return 0
 
@@ -111,13 +116,13 @@ def setDNSServer(profileID, simID, priDNS, secDNS):
     _pid(profileID)
     if simID != 0:
         raise ValueError("invalid value, simID should be 0.")
-    from ._stack import net
+    net = _board.get().net
 
     for ip in (priDNS, secDNS):
         if not isinstance(ip, str) or not net.is_literal(ip):
             return -1
-    p = _modem.prof(profileID)
-    with _modem.lock:
+    p = _m().prof(profileID)
+    with _m().lock:
         p["dns6" if ":" in priDNS else "dns"] = [priDNS, secDNS]
     return 0
 
@@ -125,16 +130,16 @@ def setDNSServer(profileID, simID, priDNS, secDNS):
 def setCallback(fun):
     if fun is not None and not callable(fun):
         raise TypeError("callback must be callable or None")
-    _modem.set_callback(fun)
+    _m().set_callback(fun)
     return 0
 
 
 def activate(profileID):
-    return _modem.set_active(_dial(profileID), True)
+    return _m().set_active(_dial(profileID), True)
 
 
 def deactivate(profileID):
-    _modem.set_active(_dial(profileID), False)
+    _m().set_active(_dial(profileID), False)
     return 0
 
 
@@ -142,11 +147,11 @@ def deactivate(profileID):
 # model's whole range (QuecPython/micropython ports/quectel/py/dataCall.py).
 def start(profileidx, iptype=0, apn="", username="", password="", authtype=0, cur_simid=None):
     _set(_dial(profileidx), iptype, apn, username, password, authtype)
-    return _modem.set_active(profileidx, True)
+    return _m().set_active(profileidx, True)
 
 
 def stop(profileidx, iptype, cur_simid=None):
-    _modem.set_active(_dial(profileidx), False)
+    _m().set_active(_dial(profileidx), False)
     return 0
 
 
@@ -154,8 +159,8 @@ def getInfo(profileID, ipType):
     _dial(profileID)
     if ipType not in (0, 1, 2):
         raise ValueError("invalid value, ipType should be in [0,2].")
-    p = _modem.prof(profileID)
-    with _modem.lock:
+    p = _m().prof(profileID)
+    with _m().lock:
         up = p["active"]
         kind = p["ctx"][0]
         v4 = [1, 0, p["ipv4"]] + p["dns"] if up and kind in (0, 2) else [0, 0, _ZERO4, _ZERO4, _ZERO4]

@@ -3,7 +3,7 @@
 # board config, Pin/ExtInt a simulated GPIO bank the control channel drives,
 # Timer and WDT run on the shim's timer thread; a board's own UART backs UART
 # there. Each class loads on first use.
-from ._port import port as _p
+from ._ports import port as _p
 
 _WHERE = {"UART": "_uart", "Pin": "_gpio", "ExtInt": "_gpio", "Timer": "_mtimer",
           "WDT": "_mtimer", "RTC": "_mtimer"}

@@ -1,10 +1,12 @@
 # QuecPython misc: Power (restart, power down, reasons, battery) and USBNET.
 # On the desktop board powerRestart() boots the app again in a fresh
 # interpreter, as the module reboots, and powerDown() ends the run.
-from shim._port import port as _p
+from shim._ports import port as _p
 from shim import _config
 
-_pw = _config.section("power")
+
+def _pw():
+    return _config.section("power")
 
 
 class Power:
@@ -22,11 +24,11 @@ class Power:
 
     @staticmethod
     def powerDownReason():
-        return int(_pw.get("down_reason", 1))  # 1: a normal power-down
+        return int(_pw().get("down_reason", 1))  # 1: a normal power-down
 
     @staticmethod
     def getVbatt():
-        return int(_pw.get("vbatt", 3800))
+        return int(_pw().get("vbatt", 3800))
 
 
 class USBNET:

@@ -1,38 +1,43 @@
 # QuecPython modem: the device's identity, from the board config's "modem"
 # and "model" sections. Each getter returns a str, or -1 where the board
 # has none (getDevMAC on a module without Wi-Fi).
-from shim import _config, _modem
+from shim import _board, _modem
 
-_m = _config.section("modem")
-_model = _config.section("model")
+
+def _dev():
+    return _board.get().section("modem")
+
+
+def _model():
+    return _board.get().section("model")
 
 
 def getDevImei(simId=0):
     _modem.check_simid(simId)
-    return _m.get("imei", "866327040830317")
+    return _dev().get("imei", "866327040830317")
 
 
 def getDevModel():
-    return _m.get("model") or _model.get("name", "EC600U-CNLB").split("-")[0]
+    return _dev().get("model") or _model().get("name", "EC600U-CNLB").split("-")[0]
 
 
 def getDevSN(simId=0):
     _modem.check_simid(simId)
-    return _m.get("sn", "D1Q20GM050038341P")
+    return _dev().get("sn", "D1Q20GM050038341P")
 
 
 def getDevFwVersion():
     # The module's form: model and variant, revision, then _OCPU_PY (docs
     # syslib/modem.md: 'EC100YCNAAR01A01M16_OCPU_PY'); the config may name another.
-    fw = _m.get("firmware") or _model.get("firmware")
+    fw = _dev().get("firmware") or _model().get("firmware")
     if fw:
         return fw
-    return _model.get("name", "EC600U-CNLB").replace("-", "") + _model.get("revision", "R01A01M08") + "_OCPU_PY"
+    return _model().get("name", "EC600U-CNLB").replace("-", "") + _model().get("revision", "R01A01M08") + "_OCPU_PY"
 
 
 def getDevProductId():
-    return _m.get("product", "Quectel")
+    return _dev().get("product", "Quectel")
 
 
 def getDevMAC():
-    return _m.get("mac", -1)
+    return _dev().get("mac", -1)

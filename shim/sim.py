@@ -4,13 +4,28 @@
 # the card. Results are 0 / -1 or the value, never exceptions, as on the module.
 # The PIN, whether it is asked for and the attempts left are the card's own
 # (_modem.card), kept through power-offs in the board's NV store.
-from shim import _config, _modem
+from shim import _board, _modem
 
-_s = _config.section("sim")
-_lock = _modem.lock
-_card = _modem.card
-_puk = str(_s.get("puk", "12345678"))
-_book = {}
+
+def _m():
+    # The board's modem, powered on with the board (never at import).
+    return _board.get().modem
+
+
+def _card():
+    return _board.get().modem.card  # the card in this board's slot (made at its power-on)
+
+
+def _s():
+    return _board.get().section("sim")
+
+
+def _book():
+    # The phonebook the app writes: the board's, empty at power-on.
+    return _board.get().kept("sim.book", lambda b: {})
+
+
+_lock = _modem.lock  # made once, with the module: no config in it
 
 
 def _save():
@@ -18,7 +33,8 @@ def _save():
     from shim import _nv
 
     with _lock:
-        v = {"on": _card["on"], "pin": _card["pin"], "left": list(_card["left"])}
+        c = _card()
+        v = {"on": c["on"], "pin": c["pin"], "left": list(c["left"])}
     _nv.put("sim", v)
 
 
@@ -28,11 +44,11 @@ def _checkpin(pin):
 
 
 def getStatus(simId=0):
-    return _modem.sim()
+    return _m().sim()
 
 
 def _ready(key, default):
-    return _s.get(key, default) if _modem.sim() == 1 else -1
+    return _s().get(key, default) if _m().sim() == 1 else -1
 
 
 def getImsi(simId=0):
@@ -45,18 +61,18 @@ def getIccid(simId=0):
 
 
 def getPhoneNumber(simId=0):
-    return _s.get("phone", "+8618166328752") if _modem.sim() != 0 else -1
+    return _s().get("phone", "+8618166328752") if _m().sim() != 0 else -1
 
 
 def _try(pin, then):
     """One PIN attempt: right -> then(), wrong -> one attempt fewer. A then()
     that changes the card runs under the lock _save() reads it with; the
     unlock (the network's business, which takes the same lock) after it."""
-    if _modem.sim() not in (1, 2):
+    if _m().sim() not in (1, 2):
         return -1
     with _lock:
-        ok = pin == _card["pin"]
-        left = _card["left"]
+        ok = pin == _card()["pin"]
+        left = _card()["left"]
         if ok:
             left[0] = 3
             if then is not _unlocked:
@@ -71,39 +87,39 @@ def _try(pin, then):
         return 0
     _save()
     if blocked:
-        _modem.set_network(sim_state=3)
+        _m().set_network(sim_state=3)
     return -1
 
 
 def _enable():
-    _card["on"] = True
+    _card()["on"] = True
 
 
 def _disable():
-    _card["on"] = False
+    _card()["on"] = False
 
 
 def _unlocked():
-    _modem.set_network(sim_state=1)
+    _m().set_network(sim_state=1)
 
 
 def verifyPin(pin, simId=0):
     _checkpin(pin)
-    if _modem.sim() != 2:
+    if _m().sim() != 2:
         return -1  # no PIN asked for
     return _try(pin, _unlocked)
 
 
 def enablePin(pin, simId=0):
     _checkpin(pin)
-    if _card["on"]:
+    if _card()["on"]:
         return -1
     return _try(pin, _enable)
 
 
 def disablePin(pin, simId=0):
     _checkpin(pin)
-    if not _card["on"] or _modem.sim() != 1:
+    if not _card()["on"] or _m().sim() != 1:
         return -1
     return _try(pin, _disable)
 
@@ -111,11 +127,11 @@ def disablePin(pin, simId=0):
 def changePin(oldPin, newPin):
     _checkpin(oldPin)
     _checkpin(newPin)
-    if not _card["on"] or _modem.sim() != 1:
+    if not _card()["on"] or _m().sim() != 1:
         return -1
 
     def change():
-        _card["pin"] = newPin
+        _card()["pin"] = newPin
 
     return _try(oldPin, change)
 
@@ -123,46 +139,47 @@ def changePin(oldPin, newPin):
 def unblockPin(puk, newPin):
     _checkpin(puk)
     _checkpin(newPin)
-    if _modem.sim() != 3:
+    if _m().sim() != 3:
         return -1
     with _lock:
-        ok = puk == _puk
-        left = _card["left"]
+        ok = puk == str(_s().get("puk", "12345678"))
+        left = _card()["left"]
         if ok:
             left[0], left[1] = 3, 10
-            _card["pin"] = newPin
+            _card()["pin"] = newPin
         else:
             left[1] -= 1
             dead = left[1] <= 0
     _save()
     if ok:
-        _modem.set_network(sim_state=1)
+        _m().set_network(sim_state=1)
         return 0
     if dead:
-        _modem.set_network(sim_state=19)
+        _m().set_network(sim_state=19)
     return -1
 
 
 def getPinRemAttempts(flag=0):
     with _lock:
-        left = _card["left"]
+        left = _card()["left"]
         return (left[0], left[1]) if not flag else (left[0], left[1], 3, 10)
 
 
 def readPhonebook(storage, start, end, username):
-    if _modem.sim() != 1 or not 1 <= start <= end:
+    if _m().sim() != 1 or not 1 <= start <= end:
         return -1
+    book = _book()
     with _lock:
-        found = [(i, _book[i][0], _book[i][1]) for i in sorted(_book)
-                 if start <= i <= end and (not username or username in _book[i][0])]
+        found = [(i, book[i][0], book[i][1]) for i in sorted(book)
+                 if start <= i <= end and (not username or username in book[i][0])]
     return (len(found), found)
 
 
 def writePhonebook(storage, index, username, number):
-    if _modem.sim() != 1 or not 1 <= index <= 500:
+    if _m().sim() != 1 or not 1 <= index <= 500:
         return -1
     with _lock:
-        _book[index] = (username, number)
+        _book()[index] = (username, number)
     return 0
 
 
@@ -170,13 +187,13 @@ def setSimDet(switch, triggerLevel):
     if switch not in (0, 1) or triggerLevel not in (0, 1):
         raise ValueError("invalid value, switch and triggerLevel should be 0 or 1")
     with _lock:
-        _modem.sim_det[0], _modem.sim_det[1] = switch, triggerLevel
+        _m().sim_det[:] = [switch, triggerLevel]
     return 0
 
 
 def getSimDet():
     with _lock:
-        return (_modem.sim_det[0], _modem.sim_det[1])
+        return (_m().sim_det[0], _m().sim_det[1])
 
 
 def getCurSimid():
@@ -190,7 +207,7 @@ def switchCard(simId):
 def setCallback(usrFun):
     _callable(usrFun)
     with _lock:
-        _modem.sim_cb = usrFun
+        _m().sim_cb = usrFun
     return 0
 
 
@@ -206,5 +223,5 @@ def _callable(fun):
 
 
 def genericAccess(simId, cmd):
-    _modem.check_simid(simId)
+    _m().check_simid(simId)
     return -1  # no raw APDU access to the simulated card

@@ -1,6 +1,6 @@
 # QuecPython uos: the interpreter's os functions; on the desktop board they
 # see the module's filesystem (/usr and /bak, shim/_fs.py), not the host's.
-from ._port import port as _p
+from ._ports import port as _p
 
 _o = _p.os
 sep = "/"
@@ -17,7 +17,7 @@ def urandom(n):
 
 _fs = getattr(_p, "fs", None)
 if _fs:
-    from ._fs import (stat, statvfs, mkdir, rmdir, remove, unlink, rename, chdir,  # noqa: F401
+    from ._desktop.fs import (stat, statvfs, mkdir, rmdir, remove, unlink, rename, chdir,  # noqa: F401
                       getcwd, mount, umount, listdir, ilistdir)
 else:  # a board whose own root is the flash (ESP32)
     stat = _o.stat

@@ -2,8 +2,8 @@
 # accept() -> (conn, ip, port), QuecPython's constants and errno behaviour.
 # Data calls (send/recv/read/write) go straight to the native socket and only
 # touch Python for the cases QuecPython defines differently.
-from ._port import port as _p
-from . import _config
+from ._ports import port as _p
+from . import _config, _board
 from . import _firewall
 from . import _limits
 from . import _modem
@@ -11,12 +11,6 @@ from ._sockargs import integer as _int, address as _address, service as _service
 from ._sockargs import word as _word, bufsize as _bufsize, readsize as _readsize, name as _name
 from ._sockargs import timeout as _timeout, backlog as _backlog, proto as _proto
 from ._sockcalls import Guard, Dest, Waits, admit, accept, same, done
-
-from ._stack import net as _net, kind as _kind  # the host's sockets, a board's lwIP, or a modem's stack
-
-# Timed calls wait in Python (_sockcalls.Waits) where the native timeouts
-# restart when interrupted; a modem driver's sockets keep their own waits.
-_WAITS = getattr(_p, "TIMEOUTS_RESTART", False) and _kind == "native"
 
 AF_INET = 2
 AF_INET6 = 10
@@ -37,7 +31,6 @@ TCP_KEEPALIVE = 0x02  # value in minutes, 1-120
 _NEW, _CONNECTING, _CONNECTED, _LISTEN, _EOF, _CLOSED, _FAILED = 0, 2, 4, 1, 7, -1, 100
 
 _err = _p.oserror
-_own = getattr(_net, "own_ip", None)  # the desktop's: unbound sockets must not get the host's wildcard
 
 
 class socket:
@@ -53,10 +46,13 @@ class socket:
         _word(af, "af")
         _word(type, "type")
         _proto(proto)
+        # The board's network stack (the host's sockets, a board's lwIP, a
+        # modem's, a test's), held by the socket: one lookup per use.
+        self._n = n = _board.get().net
         if _native is None:
             if af not in (AF_INET, AF_INET6) or type not in (1, 2, 3):
                 raise _err(22)
-            _native = _net.socket(af, type)
+            _native = n.socket(af, type)
             self._st = _NEW
         else:
             self._st = _CONNECTED
@@ -89,7 +85,7 @@ class socket:
         # native stream methods themselves: on ports whose native calls
         # already answer as QuecPython does (a timeout is OSError(110)), the
         # app's reads and writes then run no Python at all.
-        if not _net.NATIVE_STREAMS or self._to == 0 or self._type != SOCK_STREAM or self._rst:
+        if not self._n.NATIVE_STREAMS or self._to == 0 or self._type != SOCK_STREAM or self._rst:
             return
         _limits.locked(self._go_native)  # not over an abort under way
 
@@ -144,13 +140,13 @@ class socket:
             self._dead = True
             self._st = _FAILED
             self._slow()  # later calls go through the wrappers: 103
-        _net.abort(self._s)  # wakes a thread blocked in recv/send on it
+        self._n.abort(self._s)  # wakes a thread blocked in recv/send on it
 
     def _route_from(self):
         # Which local address the traffic leaves from; none while no data call is up.
         ip = self._ip
         if ip is None:
-            ip = _net.default_src or _modem.source()
+            ip = self._n.default_src or _modem.source()
             if ip is None:
                 raise _err(113)  # EHOSTUNREACH: no netif to route through
             self._ip = ip
@@ -161,14 +157,14 @@ class socket:
         host, port = _address(address)
         if host == "":
             host = _modem.default_ip(self._af == AF_INET6)
-        elif not _net.is_literal(host) or (":" in host) != (self._af == AF_INET6):
+        elif not self._n.is_literal(host) or (":" in host) != (self._af == AF_INET6):
             raise _err(22)  # QuecPython binds IP literals only
-        self._key = _net.bind(self._s, host, port, self._type)
+        self._key = self._n.bind(self._s, host, port, self._type)
         self._bound = True
         self._ip = host if self._key is None else self._key[0]  # a wildcard: the board's address
 
     def listen(self, backlog=0):
-        if not self._bound and _own:
+        if not self._bound and _board.get().own:  # the desktop's: never the host's wildcard
             self.bind(("::" if self._af == AF_INET6 else "0.0.0.0", 0))  # not the kernel's wildcard
         self._s.listen(_backlog(backlog))
         self._st = _LISTEN
@@ -185,7 +181,7 @@ class socket:
             if w is not None:
                 w.accept()  # 110 at the deadline
             ns, raw = accept(self._s, self._to)
-            ip, port = _net.view(raw)
+            ip, port = self._n.view(raw)
             if _firewall.admits(ip):
                 break
             ns.close()  # the listener firewall: closed before the app sees it
@@ -203,7 +199,8 @@ class socket:
         # After set_default_NIC, unbound sockets leave from that NIC's address;
         # on the desktop an unbound sender leaves from the board's own (the
         # kernel would bind the host's wildcard).
-        self._s.bind(_net.addr(_net.default_src or _own(self._af == AF_INET6), 0))
+        n = self._n
+        self._s.bind(n.addr(n.default_src or _board.get().own(self._af == AF_INET6), 0))
         self._bound = True
 
     def connect(self, address):
@@ -212,12 +209,12 @@ class socket:
         if self._type == SOCK_STREAM and self._st != _NEW:
             raise _err(114)  # set before the attempt: a failed socket can't retry
         host, port = _address(address)
-        ip = _net.resolve(host)
+        ip = self._n.resolve(host)
         if (":" in ip) != (self._af == AF_INET6):
             raise _err(22)  # lwIP: a sockaddr of the other family is ERR_VAL
-        raw = _net.route(ip, port, self._type)
+        raw = self._n.route(ip, port, self._type)
         self._route_from()
-        if _net.default_src and not self._bound:
+        if self._n.default_src and not self._bound:
             self._leave_from_default_nic()
         self._peer = (ip, port)
         self._st = _CONNECTING
@@ -235,7 +232,7 @@ class socket:
             else:
                 self._st = _CONNECTED
         if dead:
-            _net.abort(self._s)
+            self._n.abort(self._s)
             raise _err(103)
         self._fast()
 
@@ -254,20 +251,20 @@ class socket:
 
     def sendto(self, buf, address):
         d = self._out
-        if d is None or d.gen != _net.gen or not (d.address is address or same(d.address, address)):
+        if d is None or d.gen != self._n.gen or not (d.address is address or same(d.address, address)):
             d = self._out = self._dest(address)
         ip = self._ip
         if ip is None or ip in _modem.gone:
             self._route_from()
-        if not self._bound and (_net.default_src or _own):
+        if not self._bound and (self._n.default_src or _board.get().own):
             self._leave_from_default_nic()
         return d.send(buf)
 
     def _dest(self, address):
         host, port = _address(address)
-        if not _net.is_literal(host) or (":" in host) != (self._af == AF_INET6):
+        if not self._n.is_literal(host) or (":" in host) != (self._af == AF_INET6):
             raise ValueError("sendto takes an IP address literal, not %r" % host)
-        return Dest(self, address if type(address) is tuple else (host, port), _net.route(host, port, self._type))
+        return Dest(self, address if type(address) is tuple else (host, port), self._n.route(host, port, self._type))
 
     # Guarded native calls with one argument: two-parameter methods, so the
     # `with` keeps the frame on the C stack.
@@ -306,8 +303,8 @@ class socket:
         if not raw:  # a stream socket: the kernel names no sender
             return r[0], self._peer
         c = self._in
-        if c is None or c[0] != raw or c[2] != _net.gen:
-            c = self._in = (raw, _net.view(raw), _net.gen)
+        if c is None or c[0] != raw or c[2] != self._n.gen:
+            c = self._in = (raw, self._n.view(raw), self._n.gen)
         return r[0], c[1]
 
     # Stream calls: a None from the native socket means "would block". A
@@ -361,7 +358,9 @@ class socket:
         timeout = _timeout(timeout)
         self._s.settimeout(timeout)  # blocking again, if Waits had made it non-blocking
         self._to = timeout
-        if timeout and _WAITS:
+        # Timed calls wait in Python (_sockcalls.Waits) where the native timeouts
+        # restart when interrupted; a modem driver's sockets keep their own waits.
+        if timeout and _board.get().waits:
             w = self._wc
             if w is None:
                 w = self._wc = Waits(self._s, timeout)
@@ -383,12 +382,12 @@ class socket:
     def setsockopt(self, level, optname, value):
         # QuecPython ignores `level` and dispatches on the option alone.
         if optname == SO_REUSEADDR:
-            _net.reuseaddr(self._s, 1 if value else 0)
+            self._n.reuseaddr(self._s, 1 if value else 0)
         elif optname == TCP_KEEPALIVE:
             if not 0 <= _int(value, "TCP_KEEPALIVE value") <= 120:
                 raise ValueError("TCP_KEEPALIVE is in minutes, 1-120 (0 turns it off)")
             if self._type == SOCK_STREAM:
-                _net.keepalive(self._s, value)
+                self._n.keepalive(self._s, value)
         else:
             print("Warning: lwip.setsockopt() option not implemented")
 
@@ -399,7 +398,7 @@ class socket:
         if st == _CONNECTING:
             st = self._settle()
         if st == _CONNECTED:
-            return _net.tcp_state(self._s)
+            return self._n.tcp_state(self._s)
         return 0 if st == _FAILED else st
 
     def _settle(self):
@@ -426,7 +425,7 @@ class socket:
             self._st = _CLOSED
             _limits.live.discard(self)
         if self._key:
-            _net.release(self._key)
+            self._n.release(self._key)
         self._s.close()
 
     def __repr__(self):
@@ -454,5 +453,5 @@ def _connect(sock, raw):
 
 def getaddrinfo(host, port, *_ignored):
     port = _service(port)
-    ip = _net.resolve(_name(host))
+    ip = _board.get().net.resolve(_name(host))
     return [(AF_INET6 if ":" in ip else AF_INET, SOCK_STREAM, 0, host, (ip, port))]

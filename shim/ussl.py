@@ -4,7 +4,7 @@
 # newer firmware does); without one it is not checked. The result has the
 # module's method set: read, readinto, readline, write, setblocking, close,
 # getpeercert - the interpreter's own methods, not wrappers.
-from shim._port import port as _p
+from shim._ports import port as _p
 
 
 class _TLS:

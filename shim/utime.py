@@ -1,5 +1,5 @@
 # QuecPython utime: the interpreter's time functions plus a settable timezone.
-from ._port import port as _p
+from ._ports import port as _p
 from . import _thread
 
 _t = _p.time
@@ -19,7 +19,7 @@ if _p.TICKS_30:  # the interpreter's counters already wrap at 2**30, as the modu
             raise OverflowError("ticks interval overflow")
         return _t.ticks_add(ticks, delta)
 else:
-    from ._ticks30 import ticks_ms, ticks_us, ticks_cpu, ticks_diff, ticks_add
+    from ._desktop.ticks30 import ticks_ms, ticks_us, ticks_cpu, ticks_diff, ticks_add
 
 
 def time():

@@ -12,7 +12,7 @@ import hashlib
 import ustruct
 import usocket
 import _thread
-from shim._port import port as _p
+from shim._ports import port as _p
 
 __all__ = ("CLOSE_OK", "Websocket", "WebsocketClient", "Client")
 
