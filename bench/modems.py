@@ -14,13 +14,19 @@ import time
 
 import procs
 
-DIALECTS = ("xbee", "telit", "eswifi", "wip")
 BAUDS = (115200, 921600)
 TARGET = 0.85
 SIZE = 1024
-# +++ guard time for the dialects that map the line to a socket (Telit, WIP):
-# spent once when the data session starts, not per message.
-GUARD_MS = 50
+
+
+def dialects():
+    """The registry's dialects (qpyshim/dialects.py); each entry's `bench`
+    holds the options both sides get here."""
+    if str(procs.ROOT) not in sys.path:
+        sys.path.insert(0, str(procs.ROOT))
+    from qpyshim import dialects
+
+    return dialects
 
 
 class Sink:
@@ -70,11 +76,9 @@ class Sink:
 
 def sample(dialect, baud, seconds):
     """One run: payload bytes a second that reached the sink."""
-    sys.path.insert(0, str(procs.ROOT))
-    from qpyshim.modemsim import make
-
-    opts = {"guard_ms": GUARD_MS} if dialect in ("telit", "wip") else {}
-    sim = make(dialect, baud=baud, **opts).start()
+    entry = dialects().get(dialect)
+    opts = dict(entry.bench)
+    sim = entry.make(baud=baud, **opts).start()
     sink = Sink()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump({"stack": {"driver": dialect, "line": sim.line.path, "baudrate": baud, **opts}}, f)
@@ -93,6 +97,6 @@ def sample(dialect, baud, seconds):
 
 def rows(a):
     """(name, title, dialect, baud) for every row."""
-    for d in DIALECTS:
+    for d in dialects().names():
         for b in BAUDS:
             yield f"modem_{d}_{b}", f"{d} 1 KiB sends at {b} baud (line | payload)", d, b

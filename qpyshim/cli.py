@@ -2,7 +2,7 @@
 
 import argparse
 
-from . import __version__
+from . import __version__, dialects
 
 
 def _positive(text):
@@ -29,7 +29,7 @@ def build_parser():
     r.add_argument("--uart", action="append", metavar="N[=PATH]",
                    help="give the app machine.UART(N): a serial device PATH, or without one a pty "
                         "whose other end is printed for a terminal program (repeatable)")
-    r.add_argument("--modem", choices=("xbee", "telit", "eswifi", "wip"),
+    r.add_argument("--modem", choices=dialects.names(),
                    help="carry the app's sockets over a simulated serial modem of this kind "
                         "(its driver in the shim, the simulator on a pty)")
     r.add_argument("--flash", metavar="DIR",

@@ -1,17 +1,24 @@
 """The board config's "stack" section: which network stack the app's
 sockets use (shim/_stack.py reads it on the board), checked on the host
-before a board runs."""
+before a board runs. The modem drivers and their own options come from
+the registry (qpyshim/dialects.py)."""
 
-DRIVERS = ("native", "xbee", "telit", "eswifi", "wip")
-WHOLE = ("baudrate", "guard_ms", "command_timeout_ms", "connect_timeout_s", "poll_ms", "link_check_ms")
+from . import dialects
+
+# Every driver's: the line's pace, the waits for commands, connects, polls and the link check.
+WHOLE = ("baudrate", "command_timeout_ms", "connect_timeout_s", "poll_ms", "link_check_ms")
+
+
+def drivers():
+    return ("native",) + dialects.names()
 
 
 def validate(stack, source, error):
     if not isinstance(stack, dict):
         raise error(f"{source}: stack must be an object, not {type(stack).__name__}")
     driver = stack.get("driver", "native")
-    if driver not in DRIVERS:
-        raise error(f"{source}: stack.driver must be one of {', '.join(DRIVERS)}, not {driver!r}")
+    if driver not in drivers():
+        raise error(f"{source}: stack.driver must be one of {', '.join(drivers())}, not {driver!r}")
     line = stack.get("line")
     if line is not None:
         if isinstance(line, bool) or not isinstance(line, (int, str)) or (isinstance(line, int) and line < 0):
@@ -24,8 +31,11 @@ def validate(stack, source, error):
         v = stack.get(key, 1)
         if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
             raise error(f"{source}: stack.{key} must be a whole number > 0")
-    if stack.get("api_mode", 1) not in (1, 2):
-        raise error(f"{source}: stack.api_mode must be 1 (API) or 2 (API with escaping)")
+    # A dialect's option is checked whichever driver is named, as it always
+    # was: a config that names one modem's option wrongly is wrong for all.
+    for o, _ in dialects.options().values():
+        if o.key in stack and not o.valid(stack[o.key]):
+            raise error(f"{source}: stack.{o.key} must be {o.rule}")
 
 
 def check_line(stack, error):

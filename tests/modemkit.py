@@ -4,19 +4,20 @@ stack at it. Everything the simulators reach is on loopback."""
 
 import contextlib
 
-from qpyshim.modemsim import make
+from qpyshim import dialects
 
-DIALECTS = ("xbee", "telit", "eswifi", "wip")
-# Dialect options a test run uses on both sides: short guard times keep
-# +++ escapes fast (the modems' default is 1 s).
-FAST = {"telit": {"guard_ms": 50}, "wip": {"guard_ms": 50}}
+# Every registered dialect (qpyshim/dialects.py), the `dialect` fixture's params.
+DIALECTS = dialects.names()
+# Dialect options a test run uses on both sides (each entry's test.options).
+FAST = {d.name: dict(d.test.options) for d in dialects.all() if d.test.options}
 
 
 @contextlib.contextmanager
 def simulator(dialect, cfg=None, **options):
-    opts = dict(FAST.get(dialect, {}))
+    entry = dialects.get(dialect)
+    opts = dict(entry.test.options)
     opts.update(options)
-    sim = make(dialect, cfg=cfg or {}, **opts).start()
+    sim = entry.make(cfg=cfg or {}, **opts).start()
     try:
         yield sim
     finally:
@@ -26,21 +27,37 @@ def simulator(dialect, cfg=None, **options):
 def stack(sim, **extra):
     """The board config's stack section for an app on `sim`'s line."""
     sect = {"driver": sim.NAME, "line": sim.line.path, "command_timeout_ms": 5000}
-    for k in ("api_mode", "guard_ms"):
-        v = getattr(sim, k, None)
-        if v is not None:
-            sect[k] = v
-    if getattr(sim, "escaped", False):
-        sect["api_mode"] = 2
+    sect.update(dialects.get(sim.NAME).stack_of(sim))
     sect.update(extra)
     return {"stack": sect}
 
-# What the app sees, per dialect (documented in README's Modems section):
-# the errno of a recv on a connection the network dropped ("drop" fault),
-# of a connect the far end refused, and of a listen the modem refused.
-DROP_ERRNO = {"xbee": 104, "telit": 104, "eswifi": 104, "wip": 104}
-REFUSED_ERRNO = {"xbee": 111, "telit": 111, "eswifi": 111, "wip": 111}
-LISTEN_REFUSED_ERRNO = {"xbee": 5, "telit": 98, "eswifi": 5, "wip": 98}
+
+# What the app sees, per dialect (documented in README's Modems section; each
+# entry's test.*_errno): the errno of a recv on a connection the network
+# dropped ("drop" fault), of a connect the far end refused, and of a listen
+# the modem refused.
+DROP_ERRNO = {d.name: d.test.drop_errno for d in dialects.all()}
+REFUSED_ERRNO = {d.name: d.test.refused_errno for d in dialects.all()}
+LISTEN_REFUSED_ERRNO = {d.name: d.test.listen_refused_errno for d in dialects.all()}
+
+
+# The start of an app that talks through a modem (tests/test_modem_faults.py
+# and the dialects' own fault tests): connect(port), talk(s).
+CONNECT = '''
+import usocket, checkNet, utime, dataCall
+print("net", checkNet.waitNetworkReady(30))
+def connect(port):
+    s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
+    s.settimeout(20)
+    s.connect(("127.0.0.1", port))
+    return s
+def talk(s, what=b"ping"):
+    s.send(what)
+    got = b""
+    while len(got) < len(what):
+        got += s.recv(64)
+    return got
+'''
 
 
 class QuietLine:

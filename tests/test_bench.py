@@ -8,12 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from qpyshim import dialects
+
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {
     "tcp_throughput_1k", "tcp_throughput_64k", "tcp_connections", "udp_round_trips",
     "tcp_throughput_1k_recv", "tcp_throughput_64k_recv", "tcp_clients_held",
     "tcp_heap_per_connection", "startup_py", "startup_mpy", "tcp_timed_echo_1k",
-} | {f"modem_{d}_{b}" for d in ("xbee", "telit", "eswifi", "wip") for b in (115200, 921600)}
+} | {f"modem_{d}_{b}" for d in dialects.names() for b in (115200, 921600)}
 
 
 def _number(v):

@@ -5,24 +5,7 @@ the driver carries on (the app connects again) afterwards."""
 
 import pytest
 
-from modemkit import DROP_ERRNO, LISTEN_REFUSED_ERRNO, REFUSED_ERRNO, simulator, stack
-
-
-CONNECT = '''
-import usocket, checkNet, utime, dataCall
-print("net", checkNet.waitNetworkReady(30))
-def connect(port):
-    s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
-    s.settimeout(20)
-    s.connect(("127.0.0.1", port))
-    return s
-def talk(s, what=b"ping"):
-    s.send(what)
-    got = b""
-    while len(got) < len(what):
-        got += s.recv(64)
-    return got
-'''
+from modemkit import CONNECT, DROP_ERRNO, LISTEN_REFUSED_ERRNO, REFUSED_ERRNO, simulator, stack
 
 
 def test_a_dropped_connection_raises_on_recv(dialect, mboard, peer_server):
@@ -141,41 +124,3 @@ print("events", events)
             app.kill()
     assert m.group(1).startswith("('OSError', 103,"), m.group(1)
     assert eval(ev.group(1))[:2] == [0, 1], ev.group(1)  # the data call dropped, then came back
-
-
-def test_xbee_reset_status_frame_on_micropython(mboard, peer_server):
-    """Issue 14: one valid 0x8A "hardware reset" Modem Status frame (Digi,
-    XBee Cellular User Guide 90002258, "Modem Status - 0x8A") left every
-    later connect failing with 113. The app on the micropython unix port,
-    through usocket, sees the data call drop and then connects again."""
-    from shim._xbee import encode
-
-    port = peer_server.server_address[1]
-    with simulator("xbee") as sim:
-        app = mboard.start(CONNECT + f'''
-import _thread
-def cb(args):
-    print("call", args[1])
-dataCall.setCallback(cb)
-s = connect({port})
-s.recv(64)
-s.close()
-print("ready")
-for i in range(120):
-    utime.sleep_ms(250)  # the app's own retry pace, as QuecPython apps poll
-    try:
-        s = connect({port})
-        s.recv(64)
-        print("talk", talk(s))
-        s.close()
-    except OSError as e:
-        print("fail", e.args[0])
-''', net=stack(sim))
-        try:
-            app.expect(r"^ready$", timeout=60)
-            sim.later(lambda: sim.send(encode(b"\x8a\x00")))
-            app.expect(r"^call 0$", timeout=30)  # the reset reached the app: the link went down
-            app.expect(r"^talk b'ping'$", timeout=40)  # and came back for a fresh socket
-        finally:
-            app.kill()
-    assert not sim.errors and not sim.bad, (sim.errors, sim.bad)

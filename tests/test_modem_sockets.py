@@ -4,9 +4,7 @@ the modem's socket limit, and umqtt against mosquitto through the modem."""
 
 from modemkit import simulator, stack
 from netservers import Broker
-
-# TCP client sockets each modem holds at once.
-SOCKETS = {"xbee": 6, "telit": 6, "eswifi": 4, "wip": 8}
+from qpyshim import dialects
 
 
 def test_socket_states_and_the_data_call(dialect, mboard, peer_server):
@@ -53,7 +51,7 @@ l.close()
 
 
 def test_the_modems_socket_limit(dialect, mboard, peer_server):
-    n = SOCKETS[dialect]
+    n = dialects.get(dialect).sockets  # TCP client sockets the modem holds at once
     with simulator(dialect) as sim:
         r = mboard.run(f'''
 import usocket, checkNet
@@ -113,7 +111,7 @@ def test_close_wakes_a_blocked_recv_and_frees_the_socket(dialect, mboard, peer_s
     with simulator(dialect) as sim:
         r = mboard.run(f'''
 import usocket, checkNet, _thread, utime
-from shim._port import port
+from shim._ports import port
 checkNet.waitNetworkReady(30)
 def connect():
     s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)

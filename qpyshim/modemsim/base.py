@@ -3,6 +3,7 @@ TCP endpoint on loopback), paced like a UART at the configured baud rate,
 one selector loop over the line and every host socket, host connects that
 finish asynchronously as a modem's do, faults, and restart."""
 
+import collections
 import errno
 import os
 import selectors
@@ -18,6 +19,11 @@ from .net import SimNet, UnknownHost, Unreachable
 # once (its accounting still runs from when it was due, so the rate holds).
 SLACK = 0.001
 FAULTS = ("drop", "refuse-listen", "refuse-connect", "lose-context", "garble", "restart")
+# (dialect, errors) of the simulators made in this process, newest last: a
+# test harness fails a test whose simulator swallowed an exception
+# (qpyshim.testing.simulator_errors). The lists, not the simulators, so a
+# stopped simulator's descriptors are not kept; bounded for long runs.
+ERROR_LOGS = collections.deque(maxlen=256)
 
 
 class PtyLine:
@@ -140,6 +146,7 @@ class Simulator:
         self.watched = {}  # host socket -> (on_read, on_write)
         self.muted_until = 0.0  # mute(): until then, what the modem says is lost
         self.errors = []  # exceptions the loop caught (a simulator bug): tests assert none
+        ERROR_LOGS.append((self.NAME, self.errors))
         self.bad = []  # input from the driver the modem could not take as a command or frame
         self.reset()
 

@@ -3,19 +3,19 @@ can be armed at start (--fault) or typed on standard input, one a line."""
 
 import contextlib
 import json
-import os
 import signal
 import sys
 from pathlib import Path
 
-from .. import lifeline
-from . import make
+from .. import dialects, lifeline
 from .base import FAULTS, PtyLine, TcpLine
 
 
 def add_parser(sub):
-    m = sub.add_parser("modem", help="simulate a serial modem (XBee, Telit, eS-WiFi, Sierra WIP) on a pty or TCP port")
-    m.add_argument("dialect", choices=("xbee", "telit", "eswifi", "wip"))
+    every = dialects.all()
+    m = sub.add_parser("modem", help=f"simulate a serial modem ({', '.join(d.title for d in every)}) "
+                                     f"on a pty or TCP port")
+    m.add_argument("dialect", choices=[d.name for d in every])
     where = m.add_mutually_exclusive_group()
     where.add_argument("--pty", action="store_true", help="serve on a new pty (the default); its path is printed")
     where.add_argument("--tcp", type=int, metavar="PORT", help="serve on 127.0.0.1:PORT (0: any free port)")
@@ -25,8 +25,10 @@ def add_parser(sub):
     m.add_argument("--baud", type=int, metavar="N", help="pace the line like a UART at N baud (default: unpaced)")
     m.add_argument("--ip", default="127.0.0.1", help="the modem's own address (default: 127.0.0.1)")
     m.add_argument("--sockets", type=int, metavar="N", help="the modem's socket limit (default: the model's)")
-    m.add_argument("--api-mode", type=int, choices=(1, 2), default=1, help="XBee: API mode 1, or 2 (escaped)")
-    m.add_argument("--guard-ms", type=int, metavar="MS", help="Telit/WIP: +++ escape guard time (default: 1000)")
+    # A dialect's own options, once each however many dialects take them.
+    for o, takers in dialects.options().values():
+        m.add_argument(o.flag, type=int, choices=o.choices or None, metavar=None if o.choices else "N",
+                       help=f"{'/'.join(d.title for d in takers)}: {o.help} (default: {o.default})")
     m.add_argument("--fault", action="append", default=[], choices=FAULTS, metavar="FAULT",
                    help=f"arm a fault at start (repeatable): {', '.join(FAULTS)}")
     m.add_argument("--log", action="store_true", help="print every byte both ways on stderr")
@@ -36,10 +38,9 @@ def options(args):
     opts = {}
     if args.sockets is not None:
         opts["sockets"] = args.sockets
-    if args.dialect == "xbee":
-        opts["api_mode"] = args.api_mode
-    if args.guard_ms is not None and args.dialect in ("telit", "wip"):
-        opts["guard_ms"] = args.guard_ms
+    for key in dialects.get(args.dialect).keys():
+        if getattr(args, key) is not None:
+            opts[key] = getattr(args, key)
     return opts
 
 
@@ -71,8 +72,9 @@ class _Stopped(Exception):
 
 
 def _serve(args, cfg, line, stack):
-    sim = make(args.dialect, line, cfg=cfg, baud=args.baud, ip=args.ip,
-               log=sys.stderr if args.log else None, faults=args.fault, **options(args))
+    sim = dialects.get(args.dialect).make(line, cfg=cfg, baud=args.baud, ip=args.ip,
+                                          log=sys.stderr if args.log else None, faults=args.fault,
+                                          **options(args))
     stop = []
 
     def _stop(signum, frame):

@@ -5,7 +5,7 @@ grows without bound, and a good frame after garbage is still decoded."""
 from hypothesis import given, settings, strategies as st
 
 from modemkit import QuietLine
-from shim._xbee import MAX_FRAME, Decoder, XBee, encode
+from shim._modems.xbee.driver import MAX_FRAME, Decoder, XBee, encode
 
 FRAME = st.binary(min_size=1, max_size=MAX_FRAME)
 FAST = settings(max_examples=200, deadline=None)

@@ -24,11 +24,11 @@ import socket
 import threading
 import time
 
-from .base import Simulator
-from .net import UnknownHost, Unreachable
+from ..base import Simulator
+from ..net import UnknownHost, Unreachable
 
-from .eswifi_replies import IDLE, MAX_DATA, OUT_CAP, PROMPT, SERVER, _num, fail, ok, usage
-from .eswifi_sockets import SocketCommands
+from .replies import IDLE, MAX_DATA, OUT_CAP, PROMPT, SERVER, _num, fail, ok, usage
+from .sockets import SocketCommands
 
 
 def _field(attr, lo, hi, text):

@@ -1,12 +1,12 @@
 """The Telit simulator's connIds: the socket commands (#SD, #SL, #SA, #SH,
 #SO, #SS, #SI, #SLASTCLOSURE, #SSENDEXT, #SSENDUDPEXT, #SRECV) and the host
-sockets behind them. A mixin of TelitSim (qpyshim/modemsim/telit.py), which
+sockets behind them. A mixin of TelitSim (sim.py), which
 owns the line, the command parser and the PDP/firewall state."""
 
 import threading
 
-from .net import UnknownHost
-from .telit_data import MAX_PAYLOAD, DataOps
+from ..net import UnknownHost
+from .data import MAX_PAYLOAD, DataOps
 
 
 class Bad(Exception):

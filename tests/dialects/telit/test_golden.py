@@ -343,9 +343,9 @@ def test_garble_spoils_one_final_result(wire):
 # -- the driver's line parser, on the real micropython binary -----------------------------
 
 PARSE = r'''
-from shim import _telit_at as at
-from shim._telit import Telit
-from shim._mcore import CONNECTED
+from shim._modems.telit import at as at
+from shim._modems.telit.driver import Telit
+from shim._modems.core import CONNECTED
 
 class Line:
     def write(self, b):
@@ -372,7 +372,7 @@ d.own(s, 1)
 d.parse(b"\r\nSRING: 1,7\r\n")
 show(s.pending)
 d.waiting = True
-d.rx_sock = s
+d.replies.sock = s
 d.parse(b"\r\n#SRECV: 1,7\r\nab\r\nOK\r\n\r\n\r\nOK\r\n")
 show(s.rx)
 show(d.reply)

@@ -5,14 +5,14 @@ AT+CMEE 0/1/2), PDP context 1..5 (#SGACT), six connIds (#SD, #SL/#SA,
 firewall (#FRWL), DNS (#QDNS) and online mode (CONNECT, `+++` between
 guard times, NO CARRIER). Each connId is backed by a host socket on
 loopback. Choices where the guides are silent are marked [U] here and in
-tests/test_telit_golden.py."""
+tests/dialects/telit/test_golden.py."""
 
 import ipaddress
 import time
 
-from .base import Simulator
-from .net import UnknownHost
-from .telit_conn import Bad, Conn, ConnOps, norm_ip, num, string
+from ..base import Simulator
+from ..net import UnknownHost
+from .conn import Bad, Conn, ConnOps, norm_ip, num, string
 
 CME = {3: "operation not allowed", 4: "operation not supported", 551: "wrong state",
        553: "context already activated", 555: "activation failed", 556: "context not opened",

@@ -1,8 +1,8 @@
 """The eS-WiFi simulator's transport half: P6 clients, P5 servers (single and
 multi-accept), and the host sockets behind them. Mixed into EsWifiSim."""
 
-from .eswifi_replies import CLIENT, IDLE, RX_CAP, SERVER, WAITING, _num, fail, ok, usage
-from .net import UnknownHost, Unreachable
+from .replies import CLIENT, IDLE, RX_CAP, SERVER, WAITING, _num, fail, ok, usage
+from ..net import UnknownHost, Unreachable
 
 
 class SocketCommands:

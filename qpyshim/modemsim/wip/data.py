@@ -2,7 +2,7 @@
 (AT+WIPDATA), the +++ escape with its guard times, DLE/ETX both ways, data
 held and announced for unmapped sockets, the host sockets' events, flow
 control against the paced UART, and the faults that end sessions. The
-choices it makes are listed in wip.py's docstring."""
+choices it makes are listed in sim.py's docstring."""
 
 import socket
 import threading

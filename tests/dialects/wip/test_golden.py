@@ -330,7 +330,7 @@ def test_bearer_loss_and_restart(wire, peer_server):
 
 @pytest.fixture
 def drv():
-    from shim._modemnet import load
+    from shim._modems import load
 
     made = []
 

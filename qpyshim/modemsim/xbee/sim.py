@@ -6,8 +6,8 @@ loopback."""
 import socket
 import struct
 
-from .base import Simulator
-from .xbee_at import AtCommands
+from ..base import Simulator
+from .at import AtCommands
 
 ESCAPE = {0x7E, 0x7D, 0x11, 0x13}
 MAX_PAYLOAD = 1500
@@ -96,6 +96,7 @@ class XBeeSim(AtCommands, Simulator):
     NAME = "xbee"
 
     def __init__(self, *args, api_mode=1, sockets=6, recover_s=1.0, **kw):
+        self.api_mode = api_mode
         self.escaped = api_mode == 2
         self.limit = sockets
         self.recover_s = recover_s

@@ -9,10 +9,9 @@ from hypothesis import given, settings, strategies as st
 from conftest import Board
 
 from modemkit import QuietLine
-from shim._mcore import CONNECTED
-from shim._wip import Wip
-from shim._wip_codec import DGRAMS, LINES, MAX_DGRAM, MAX_LINE, STREAM, Stream, escape
-from shim._wip_line import sid
+from shim._modems.core import CONNECTED
+from shim._modems.wip.driver import Wip
+from shim._modems.wip.codec import DGRAMS, LINES, MAX_DGRAM, MAX_LINE, STREAM, Stream, escape, sid
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -48,8 +47,8 @@ def chunks(data, cuts):
 
 
 def bounded(d):
-    assert len(d.rd.buf) <= max(MAX_LINE, MAX_DGRAM)
-    assert len(d.info) <= 64 and len(d.creates) <= 64
+    assert len(d.uart.rd.buf) <= max(MAX_LINE, MAX_DGRAM)
+    assert len(d.uart.info) <= 64 and len(d.creates) <= 64
 
 
 @FAST
@@ -59,7 +58,7 @@ def test_garbage_never_raises_and_a_reply_after_it_is_understood(data, cuts):
     for c in chunks(data + b"\r\n", cuts):  # the line end: a tail left open would join the reply's line
         d.parse(c)
         bounded(d)
-    assert d.rd.mode == LINES  # nobody asked for a CONNECT: no garbage enters data mode
+    assert d.uart.rd.mode == LINES  # nobody asked for a CONNECT: no garbage enters data mode
     d.reply, d.waiting = None, True  # a command now in flight
     d.parse(b"\r\nOK\r\n")
     assert d.reply == b"OK"
@@ -73,10 +72,10 @@ def test_urcs_around_a_reply_do_not_take_its_place(urcs, at):
     d = driver()
     d.reply, d.waiting = None, True
     lines = urcs[:at] + [b'+WIPBR: 6,15,"10.0.0.2"', b"OK"] + urcs[at:]
-    d.collect = b"+WIPBR:"
+    d.uart.collect = b"+WIPBR:"
     d.parse(b"".join(b"\r\n" + ln + b"\r\n" for ln in lines))
     assert d.reply == b"OK"
-    assert b'+WIPBR: 6,15,"10.0.0.2"' in d.info
+    assert b'+WIPBR: 6,15,"10.0.0.2"' in d.uart.info
 
 
 @FAST
@@ -98,11 +97,11 @@ def mapped(d, proto):
     d.own(s, id)
     if proto == 1:
         s.extra.udp[1] = ("10.0.0.9", 7)
-    d.mapping = id
+    d.uart.mapping = id
     d.reply, d.waiting = None, True
     d.parse(b"\r\nCONNECT\r\n")
-    d.waiting, d.mapping = False, None
-    assert d.cur == id and d.rd.mode == (STREAM if proto == 2 else DGRAMS)
+    d.waiting, d.uart.mapping = False, None
+    assert d.uart.cur == id and d.uart.rd.mode == (STREAM if proto == 2 else DGRAMS)
     return s
 
 
@@ -114,7 +113,7 @@ def test_tcp_data_comes_through_whole_and_the_session_end_is_seen(payload, cuts)
     for c in chunks(escape(payload) + b"\x03\r\n+CME ERROR: 843\r\n", cuts):
         d.parse(c)
     assert b"".join(bytes(c) for c in s.rx) == payload
-    assert d.cur is None and d.after is None and d.rd.mode == LINES
+    assert d.uart.cur is None and d.uart.after is None and d.uart.rd.mode == LINES
     assert s.err == 104  # the reset's reason line ended it
 
 
@@ -128,7 +127,7 @@ def test_datagrams_come_through_whole_and_an_empty_one_ends_the_session(dgrams, 
         d.parse(c)
     assert [g for g, _ in s.dgrams] == dgrams
     assert all(a == ("10.0.0.9", 7) for _, a in s.dgrams)
-    assert d.cur is None and d.after is None and not s.err
+    assert d.uart.cur is None and d.uart.after is None and not s.err
 
 
 @FAST
@@ -141,7 +140,7 @@ def test_mapped_garbage_never_raises_and_stays_bounded(data, more):
     d.parse(more)
     bounded(d)
     d.parse(b"\x10\x00\x03\x03\r\nOK\r\n")  # whatever state it was in, the session can end
-    assert d.cur is None and d.rd.mode == LINES
+    assert d.uart.cur is None and d.uart.rd.mode == LINES
     d.reply, d.waiting = None, True
     d.parse(b"\r\nOK\r\n")
     assert d.reply == b"OK"
@@ -183,7 +182,7 @@ def test_codec_on_cpython():
 def test_codec_on_micropython(tmp_path):
     board = Board(tmp_path, "micropython")
     src = (
-        "from shim._wip_codec import escape, Stream, DGRAMS\n"
+        "from shim._modems.wip.codec import escape, Stream, DGRAMS\n"
         "cases = %r\n"
         "print(all(escape(a) == b for a, b in cases))\n"
         "ev = []\n"

@@ -8,10 +8,10 @@ still understood."""
 from hypothesis import given, settings, strategies as st
 
 from modemkit import QuietLine
-from shim import _telit_at as at
-from shim._atline import MAX_LINE
-from shim._mcore import CONNECTED
-from shim._telit import Telit
+from shim._modems.telit import at as at
+from shim._modems.atline import MAX_LINE
+from shim._modems.core import CONNECTED
+from shim._modems.telit.driver import Telit
 
 FAST = settings(max_examples=200, deadline=None)
 # Bytes the reader treats specially, over-represented so hypothesis finds them.
@@ -34,20 +34,20 @@ def driver():
 
 
 def begin(d, sock=None):
-    """What _at sets up for a command in flight, without a thread waiting."""
+    """What command() sets up for a command in flight, without a thread waiting."""
     d.reply = None
-    d.lines = []
-    d.rx_sock = sock
-    d.rx_hdr = False
-    d.cmd = b"AT#TEST"
-    d.gen += 1
+    d.replies.lines = []
+    d.replies.sock = sock
+    d.replies.hdr = False
+    d.replies.cmd = b"AT#TEST"
+    d.replies.gen += 1
     d.waiting = True
 
 
 def bounded(d):
-    assert len(d.at.buf) < MAX_LINE
-    assert len(d.lines) <= 16
-    assert d.at.raw is None or len(d.at.raw) <= Telit.MAX + 1
+    assert len(d.replies.at.buf) < MAX_LINE
+    assert len(d.replies.lines) <= 16
+    assert d.replies.at.raw is None or len(d.replies.at.raw) <= Telit.MAX + 1
 
 
 def feed(d, data, chunk):
@@ -90,7 +90,7 @@ def test_urcs_between_reply_lines_in_any_chunking(info, final, urcs, chunk):
         lines.insert(min(pos, len(lines) - 1), b"SRING: %d,%d" % (cid, n))
     feed(d, b"".join(b"\r\n" + ln + b"\r\n" for ln in lines), chunk)
     assert d.reply == final
-    assert d.lines == list(info)
+    assert d.replies.lines == list(info)
     for pos, cid, n in urcs:
         assert socks[cid - 1].pending  # every socket named in a URC was told
 
@@ -123,7 +123,7 @@ def test_a_reply_after_garbage_is_understood(noise, final, chunk):
     feed(d, noise + b"\r\n", chunk)  # no command in flight: all of it is dropped
     begin(d, s)
     feed(d, b"\r\n#SS: 1,2,1.2.3.4,1,5.6.7.8,2\r\n\r\n" + final + b"\r\n", chunk)
-    assert d.reply == final and d.lines == [b"#SS: 1,2,1.2.3.4,1,5.6.7.8,2"]
+    assert d.reply == final and d.replies.lines == [b"#SS: 1,2,1.2.3.4,1,5.6.7.8,2"]
 
 
 @FAST
@@ -132,11 +132,11 @@ def test_a_truncated_payload_is_dropped_when_its_command_gives_up(cut, chunk):
     d, (s, u) = driver()
     begin(d, s)
     feed(d, b"\r\n#SRECV: 1,300\r\n" + b"x" * cut, chunk)
-    assert d.at.raw is not None  # still counting the 300 bytes
+    assert d.replies.at.raw is not None  # still counting the 300 bytes
     d.waiting = False  # the command timed out
     begin(d)
     feed(d, b"\r\nOK\r\n", chunk)
-    assert d.reply == b"OK" and d.at.raw is None
+    assert d.reply == b"OK" and d.replies.at.raw is None
 
 
 @FAST
@@ -145,7 +145,7 @@ def test_oversized_counts_and_lines_are_refused(n, size):
     d, (s, u) = driver()
     begin(d, s)
     feed(d, b"\r\n#SRECV: 1,%d\r\n" % n, 7)
-    assert d.at.raw is None  # more than #SRECV can give: not a header
+    assert d.replies.at.raw is None  # more than #SRECV can give: not a header
     feed(d, b"z" * size, 997)  # a line with no end: cut at MAX_LINE, never growing
     feed(d, b"\r\nOK\r\n", 3)
     assert d.reply == b"OK"
@@ -154,8 +154,8 @@ def test_oversized_counts_and_lines_are_refused(n, size):
 def test_a_stale_prompt_or_echo_is_not_an_answer():
     d, (s, u) = driver()
     begin(d)
-    d.want_prompt = True
+    d.replies.want_prompt = True
     d.parse(b"AT#TEST\r\r\n> ")
-    assert d.prompted and d.reply is None and d.lines == []
+    assert d.replies.prompted and d.reply is None and d.replies.lines == []
     d.parse(b"\r\nOK\r\n")
     assert d.reply == b"OK"

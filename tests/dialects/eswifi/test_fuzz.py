@@ -6,9 +6,9 @@ cut, and after garbage the next command's reply is still understood."""
 from hypothesis import given, settings, strategies as st
 
 from modemkit import QuietLine
-from shim._eswifi import EsWifi
-from shim._eswifi_at import ACCEPTED, MAX_LINE, MAX_LINES, SLACK, TRAILER, Replies
-from shim._mcore import CLOSED, LISTENING
+from shim._modems.eswifi.driver import EsWifi
+from shim._modems.eswifi.at import ACCEPTED, MAX_LINE, MAX_LINES, SLACK, TRAILER, Replies
+from shim._modems.core import CLOSED, LISTENING
 
 FAST = settings(max_examples=150, deadline=None)
 
@@ -146,7 +146,7 @@ def test_the_drivers_parse_survives_anything_and_still_accepts(pieces):
             conn, addr = listener.clients[0]
             assert addr == ("127.0.0.1", 4242) and conn.id == listener.id and conn.extra is listener
         d.waiting, d.reply = True, None  # a command in flight gets its reply after all that
-        d.rd.tag += 1
+        d.at.rd.tag += 1
         d.parse(b"\r\n1\r\nOK\r\n> ")
         ok, body = d.reply  # stray lines before it lead its body; the driver reads the last line
         assert ok and body[-1] == b"1"

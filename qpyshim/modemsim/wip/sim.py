@@ -40,9 +40,9 @@ Where the guides are silent or disagree (spec §3, §7.3), this modem does:
 
 import threading
 
-from .base import Simulator
-from .net import UnknownHost
-from .wip_data import DataPath, Sock, _args, _num
+from ..base import Simulator
+from ..net import UnknownHost
+from .data import DataPath, Sock, _args, _num
 
 LATE_ERR = {"dns": 848, "refused": 843}  # a create's late error; else 842
 BEARERS = (1, 2, 4, 5, 11, 12, 13, 14, 21, 22, 23, 24)  # real bearer ids this modem does not simulate

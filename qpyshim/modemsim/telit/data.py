@@ -1,12 +1,12 @@
 """The Telit simulator's data path: host sockets read into each connId's
 buffer (announced with SRING) or straight to the UART in online mode,
 with flow control both ways, and payloads from the UART to the peer. A
-mixin of TelitSim, under ConnOps (qpyshim/modemsim/telit_conn.py)."""
+mixin of TelitSim, under ConnOps (conn.py)."""
 
 import threading
 import time
 
-from .net import UnknownHost, Unreachable
+from ..net import UnknownHost, Unreachable
 
 MAX_PAYLOAD = 1500  # #SSENDEXT / #SSENDUDPEXT bytes, #SRECV max
 RX_LIMIT = 65536  # the modem's receive buffer per connId: past it the host socket is not read

@@ -244,7 +244,7 @@ def test_the_drivers_reader_parses_the_seed_on_micropython(tmp_path):
     # The seed's reply bytes, as the driver's reader sees them (R0 armed).
     board = Board(tmp_path, "micropython")
     src = (
-        "from shim._eswifi_at import Replies\n"
+        "from shim._modems.eswifi.at import Replies\n"
         "got = []\n"
         "r = Replies(lambda ok, w: got.append(('reply', ok, w)), lambda l: got.append(('async', l)))\n"
         "r.busy = True\n"

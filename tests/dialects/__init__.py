@@ -1,0 +1,1 @@
+"""Per-dialect tests, one folder a dialect (packages: the same file names in each)."""
