@@ -1,5 +1,6 @@
 """pytest plugin (registered as `qpyshim`): the `quecpython` fixture starts
-QuecPython apps on the desktop board and stops them after the test.
+QuecPython apps on the desktop board and stops them after the test; every
+test fails whose modem simulator swallowed an exception.
 
     def test_bridge(quecpython):
         app = quecpython("examples/uart_tcp_bridge", uarts=[2])
@@ -9,9 +10,11 @@ QuecPython apps on the desktop board and stops them after the test.
 Options: --qpy-runtime micropython|cpython picks the interpreter for every
 app a test starts without naming one."""
 
+import sys
+
 import pytest
 
-from .testing import AppError, QuecPythonApp  # noqa: F401  re-exported for tests
+from .testing import AppError, QuecPythonApp, simulator_errors, simulator_mark  # noqa: F401  re-exported
 
 
 def pytest_addoption(parser):
@@ -35,3 +38,29 @@ def quecpython(request, tmp_path):
     yield start
     for a in apps:
         a.close()
+
+
+@pytest.fixture(autouse=True)
+def qpyshim_simulators_swallowed_nothing():
+    """Fails the test (at teardown) when a modem simulator made in this
+    process (qpyshim.modemsim) caught an exception of its own and carried
+    on: it printed the traceback and answered ERROR, a lost call the test's
+    own assertions may well tolerate. Simulators inside `qpyshim run`
+    processes print theirs to the run's stderr."""
+    if "qpyshim.modemsim.base" not in sys.modules:
+        yield  # none made so far: nothing to take a mark of
+        mark = []
+    else:
+        mark = simulator_mark()
+        yield
+    check_simulators(mark)
+
+
+def check_simulators(mark):
+    """pytest.fail if a simulator swallowed an exception since `mark`."""
+    if "qpyshim.modemsim.base" not in sys.modules:
+        return
+    swallowed = simulator_errors(mark)
+    if swallowed:
+        pytest.fail("a modem simulator swallowed an exception (its traceback is on stderr): "
+                    + "; ".join(f"{name}: {e!r}" for name, e in swallowed), pytrace=False)

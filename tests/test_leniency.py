@@ -19,6 +19,9 @@ Sources, checked in the firmware and not only the stubs:
   holds control_485 and PLAT_GPIO_DEF (the GPIOn constants, Pin's numbers);
   control_485 returns the driver's result, 0 or -1 (QuecPython docs
   API_reference/en/peripherals/machine.UART.md: `uart.control_485(UART.GPIO24, 1)`).
+
+The queue case runs in-process: tests/inproc/parity_cases.py
+(case_queue_takes_the_firmwares_maxsize_keyword, a test of test_cpython_parity.py).
 """
 
 import os
@@ -82,24 +85,6 @@ u.close()
     assert r.value("bind") is None
     assert r.value("sendto") == 5
     assert dgram == b"dgram"
-
-
-def test_queue_takes_the_firmwares_maxsize_keyword(board):
-    r = board.run("""
-from queue import Queue
-q = Queue(maxsize=2)
-print('put', q.put(1), q.put(2), q.put(3), q.size())
-print('get', q.get(), q.get(), q.empty())
-q = Queue(max_size=1)
-print('stub', q.put('a'), q.put('b'))
-q = Queue(3)
-print('pos', q.put(1), q.put(2), q.put(3), q.put(4))
-""")
-    assert r.code == 0, r
-    assert r.value("put") == "True True False 2"
-    assert r.value("get") == "1 2 True"
-    assert r.value("stub") == "True False"
-    assert r.value("pos") == "True True True False"
 
 
 def test_uart_gpio_constants_and_control_485(board):

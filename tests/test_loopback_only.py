@@ -21,7 +21,6 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, Running
 
 APP = """
 import usocket, utime
@@ -130,9 +129,7 @@ def _ip(hexip):
 def _sockets_of(board, source, keep=False):
     """Run `source` in a network namespace of its own until it prints
     'bound'; the host-side sockets of the board process then."""
-    cmd = board._cmd(board._app(source), None, (), netns=True)
-    run = Running(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   cwd=ROOT, start_new_session=True))
+    run = board.start(source, netns=True)
     try:
         run.expect(r"^bound$", timeout=60)
         pids = _board_pids(run.proc.pid)

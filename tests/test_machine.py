@@ -189,7 +189,7 @@ def test_uart_framing_bits(bits, parity, stop, flow):
     from conftest import ROOT
 
     sys.path.insert(0, str(ROOT))
-    from shim._termios import cflag
+    from shim._desktop.termios import cflag
 
     size = {5: termios.CS5, 6: termios.CS6, 7: termios.CS7, 8: termios.CS8}[bits]
     cmspar = getattr(termios, "CMSPAR", 0o10000000000)

@@ -5,15 +5,11 @@ restart loop gets one line naming those settings; --duration and Ctrl-C end
 such a board cleanly. Both runtimes."""
 
 import os
-import queue
-import re
 import signal
-import subprocess
-import threading
 import time
 from pathlib import Path
 
-from conftest import ROOT, _kill_group, processes_with
+from conftest import processes_with
 
 # Counts the board's power-ons in /usr (the app's own file, kept too).
 BOOTS = """
@@ -164,40 +160,24 @@ class _Run:
 
     def __init__(self, board, source, flash):
         self.flash = Path(flash).resolve()
-        cmd = board._cmd(board._app(source), None, ("--flash", str(self.flash)))
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     cwd=ROOT, start_new_session=True)
-        self.lines = queue.Queue()
-        self.err = []
-        for name in ("stdout", "stderr"):
-            threading.Thread(target=self._pump, args=(name,), daemon=True).start()
-
-    def _pump(self, name):
-        for line in getattr(self.proc, name):
-            if name == "stderr":
-                self.err.append(line)
-            self.lines.put((name, line))
+        self.app = board.start(source, args=("--flash", str(self.flash)))
+        self.proc = self.app.proc
 
     def wait_for(self, stream, pattern, count, timeout=60):
         deadline = time.monotonic() + timeout
-        seen = 0
-        while seen < count:
-            try:
-                name, line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError(f"{count} x {pattern!r} not seen on {stream}: {''.join(self.err)}")
-            seen += name == stream and re.search(pattern, line) is not None
+        for _ in range(count):
+            self.app.expect(pattern, timeout=deadline - time.monotonic(), streams=(stream,))
 
     def ctrl_c(self, timeout=30):
         os.killpg(self.proc.pid, signal.SIGINT)
         return self.proc.wait(timeout)
 
     def close(self):
-        _kill_group(self.proc)
+        self.app.kill()
 
     @property
     def stderr(self):
-        return "".join(self.err)
+        return self.app.stderr
 
 
 def _board_processes(flash):

@@ -22,13 +22,16 @@ import re
 import signal
 import socket
 import subprocess
-import threading
 import time
 import uuid
 
 import pytest
 
 from conftest import QPYSHIM, ROOT, TEST_NET, free_port, processes_with
+from qpyshim import dialects
+from qpyshim.testing import AppProcess
+
+ONE = dialects.names()[0]  # the signal handling is the same for every dialect
 
 SIGNALS = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL]
 IDS = ["TERM", "HUP", "INT", "KILL"]
@@ -38,7 +41,8 @@ GONE_S = 10  # the command's clean-up: the board's power-off grace (3 s) and the
 # Serves one TCP port on loopback and idles: the port tells whether the
 # board is still up. usocket is the module QuecPython apps use.
 RUN_APP = """
-import usocket, utime
+import usocket, utime, checkNet
+checkNet.waitNetworkReady(30)  # a modem's own stack serves once its link is up
 s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM)
 s.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1)
 s.bind(('127.0.0.1', {port}))
@@ -60,34 +64,27 @@ while True:
 """
 
 
-class Command:
+class Command(AppProcess):
     def __init__(self, tmp_path, args, stdin=None):
         self.mark = uuid.uuid4().hex
         self.tmp = tmp_path / "tmp"  # the command's TMPDIR: what it leaves there is seen
         self.tmp.mkdir()
         env = dict(os.environ, QPYSHIM_SIGTEST=self.mark, TMPDIR=str(self.tmp))
-        # No session of its own: the signal goes to its pid alone, as a
-        # supervisor's does; a session only keeps the terminal's out of it.
-        self.proc = subprocess.Popen(QPYSHIM + args, stdin=stdin, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
-                                     start_new_session=True)
-        self.lines = []
-        self._seen = threading.Condition()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+        # A session of its own (qpyshim.testing): the signal goes to its pid
+        # alone, as a supervisor's does; the session keeps a terminal's out of it.
+        super().__init__(QPYSHIM + args, cwd=ROOT, env=env, stdin=stdin, timeout=START_S)
 
-    def _pump(self, stream):
-        for line in stream:
-            with self._seen:
-                self.lines.append(line.rstrip("\n"))
-                self._seen.notify_all()
+    @property
+    def lines(self):
+        return self.transcript
 
     def expect(self, pattern, timeout=START_S):
-        rx = re.compile(pattern)
-        with self._seen:
-            ok = self._seen.wait_for(lambda: any(rx.search(ln) for ln in self.lines), timeout)
-            assert ok, f"no line matching {pattern!r}:\n" + "\n".join(self.lines)
-            return next(rx.search(ln) for ln in self.lines if rx.search(ln))
+        """A line matching pattern, printed before now or within timeout."""
+        for line in self.transcript:
+            m = re.search(pattern, line)
+            if m:
+                return m
+        return super().expect(pattern, timeout)
 
     def processes(self):
         """Every live process the command started (or itself): the marker
@@ -172,9 +169,9 @@ def test_run_stops_everything_on_a_signal(tmp_path, variant, sig):
     net.write_text(json.dumps(TEST_NET))
     args = ["run", "--net", str(net)]
     if variant == "modem+uart":
-        # The xbee driver carries the app's sockets over the pty: a port
+        # A modem driver carries the app's sockets over the pty: a port
         # on loopback served through the simulator.
-        args += ["--runtime", "micropython", "--modem", "xbee", "--uart", "2"]
+        args += ["--runtime", "micropython", "--modem", ONE, "--uart", "2"]
     else:
         args += ["--runtime", variant]
     cmd = Command(tmp_path, args + [str(app)])
@@ -224,10 +221,10 @@ def test_board_stops_everything_on_a_signal(tmp_path, flash, sig):
 @pytest.mark.parametrize("sig", SIGNALS, ids=IDS)
 @pytest.mark.parametrize("line", ["pty", "tcp"])
 def test_modem_stops_everything_on_a_signal(tmp_path, line, sig):
-    """`qpyshim modem xbee`: the simulator, its TCP port or its pty and
+    """`qpyshim modem DIALECT`: the simulator, its TCP port or its pty and
     link go. Standard input stays open: it serves until stopped."""
     link = tmp_path / "modem-link"
-    args = ["modem", "xbee"] + (["--link", str(link)] if line == "pty" else ["--tcp", "0"])
+    args = ["modem", ONE] + (["--link", str(link)] if line == "pty" else ["--tcp", "0"])
     cmd = Command(tmp_path, args, stdin=subprocess.PIPE)
     port = None
     try:
