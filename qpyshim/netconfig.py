@@ -26,7 +26,7 @@ def load(board_json, net_file=None):
     model = cfg.get("model")
     if isinstance(model, dict) and isinstance(model.get("pdp_range"), dict):
         # The board gets its own model's range only: the table would cost
-        # its heap for nothing (shim/_modem.py reads either form).
+        # its heap for nothing (shim/_lib/modem.py reads either form).
         model["pdp_range"] = list(pdp_range(model, board_json))
     return cfg
 
@@ -70,7 +70,7 @@ SECTIONS = {"model": dict, "datacall": dict, "sim": dict, "net": dict, "nics": d
             "link": dict, "limits": dict, "target": dict, "firewall": dict, "control": dict,
             "cell": dict, "modem": dict, "power": dict, "usbnet": dict, "uart": dict, "stack": dict,
             "adc": dict, "addresses": dict}
-# Module models the desktop can take the limits of (shim/_limits.py's table).
+# Module models the desktop can take the limits of (shim/_lib/limits.py's table).
 PROFILES = ("EC200A", "ECxxxG", "ECxxxU", "BG95")
 
 

@@ -1,5 +1,5 @@
 """The desktop board's non-volatile store, seen from the host: the JSON file
-shim/_nv.py keeps at the root of the board's flash, and the /usr file
+shim/_lib/nv.py keeps at the root of the board's flash, and the /usr file
 QuecPython's own boot script reads (datacall_config.json). The runner names
 what they hold when a board keeps restarting, since a setting read at every
 boot is the usual reason."""

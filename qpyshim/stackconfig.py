@@ -1,5 +1,5 @@
 """The board config's "stack" section: which network stack the app's
-sockets use (shim/_stack.py reads it on the board), checked on the host
+sockets use (shim/_lib/stack.py reads it on the board), checked on the host
 before a board runs. The modem drivers and their own options come from
 the registry (qpyshim/dialects.py)."""
 

@@ -13,8 +13,8 @@ import ujson
 import urandom
 import utime
 from umqtt import MQTTClient
-from shim import _cloudsign
-from shim._cloud import Client
+from shim._lib import cloudsign as _cloudsign
+from shim._lib.cloud import Client
 
 SECRET_FILE = "/usr/tx_secret.json"  # {devicename: psk}
 

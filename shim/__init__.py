@@ -48,9 +48,9 @@ def install(usr=None, config=None, stack=None):
     section picks), and power it on."""
     import sys
     from ._ports import port
-    from . import _board
+    from ._lib import board as _board
 
-    from . import _console
+    from ._lib import console as _console
 
     _console.install()
     d = usr or port.usr_dir()
@@ -72,7 +72,7 @@ def install(usr=None, config=None, stack=None):
         try:
             from ._desktop import control as _control
         except ImportError:  # a real board: the control channel is the desktop's
-            from . import _config
+            from ._lib import config as _config
 
             _config.log("control: not on this board; the config's control section is ignored")
         else:

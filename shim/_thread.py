@@ -2,7 +2,7 @@
 # (stop_thread, threadIsRunning, semaphores, heap size) and a registry of live
 # app threads so the board stays up while they run after main.py returns.
 from ._ports import port as _p
-from . import _board
+from ._lib import board as _board
 
 _t = _p.thread
 LockType = _t.LockType

@@ -12,8 +12,8 @@ import ujson
 import uos
 import utime
 from umqtt import MQTTClient
-from shim import _cloudsign
-from shim._cloud import Client
+from shim._lib import cloudsign as _cloudsign
+from shim._lib.cloud import Client
 
 MQTT_SERVER = "{}.iot-as-mqtt.cn-shanghai.aliyuncs.com"
 

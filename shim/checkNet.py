@@ -1,5 +1,5 @@
 # QuecPython checkNet: wait for SIM, then registration, then a data call.
-from . import _board
+from ._lib import board as _board
 
 
 def _m():

@@ -1,7 +1,7 @@
 # QuecPython dataCall: PDP profiles of the (simulated) cellular link.
 import json
 from ._ports import port as _p
-from . import _board
+from ._lib import board as _board
 
 
 def _m():
@@ -79,7 +79,7 @@ def _store(p, profileID, ipType, apn, username, password, authType):
         ctx = list(ctx)
     # Kept through power-off (docs: setPDPContext "saves the configuration
     # information when power is off"); the next power-on dials with it.
-    from . import _nv
+    from ._lib import nv as _nv
 
     _nv.put("pdp", ctx, str(profileID))
     return 0

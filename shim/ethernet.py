@@ -1,6 +1,6 @@
 # QuecPython ethernet: SPI/RMII Ethernet chips. On the desktop board a NIC is a
 # loopback address of its own (config "nics" -> "ethernet").
-from shim import _nic
+from shim._lib import nic as _nic
 
 
 def _mac_text(mac):

@@ -5,8 +5,8 @@
 # there. Each class loads on first use.
 from ._ports import port as _p
 
-_WHERE = {"UART": "_uart", "Pin": "_gpio", "ExtInt": "_gpio", "Timer": "_mtimer",
-          "WDT": "_mtimer", "RTC": "_mtimer"}
+_WHERE = {"UART": "_lib.uart", "Pin": "_lib.gpio", "ExtInt": "_lib.gpio", "Timer": "_lib.mtimer",
+          "WDT": "_lib.mtimer", "RTC": "_lib.mtimer"}
 
 if _p.machine is not None:
     for _k in dir(_p.machine):

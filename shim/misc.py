@@ -2,7 +2,7 @@
 # On the desktop board powerRestart() boots the app again in a fresh
 # interpreter, as the module reboots, and powerDown() ends the run.
 from shim._ports import port as _p
-from shim import _config
+from shim._lib import config as _config
 
 
 def _pw():
@@ -47,7 +47,7 @@ class USBNET:
         if not USBNET._st:
             with USBNET._lock:
                 if not USBNET._st:
-                    from shim import _nv
+                    from shim._lib import nv as _nv
 
                     nv = _nv.get("usbnet", {})
                     t = nv.get("type") if isinstance(nv, dict) else None
@@ -59,7 +59,7 @@ class USBNET:
     @staticmethod
     def _set(i, key, value):
         # Changed and saved in one turn, so the NV store holds the last change.
-        from shim import _nv
+        from shim._lib import nv as _nv
 
         st = USBNET._get()
         with USBNET._lock:
@@ -117,9 +117,9 @@ def antennaSecRXOffCtrl(*args):
 # Power pays nothing for them.
 def __getattr__(name):
     if name == "ADC":
-        from shim._adc import ADC as c
+        from shim._lib.adc import ADC as c
     elif name == "PWM":
-        from shim._pwm import PWM as c
+        from shim._lib.pwm import PWM as c
     else:
         raise AttributeError(name)
     globals()[name] = c

@@ -1,7 +1,7 @@
 # QuecPython modem: the device's identity, from the board config's "modem"
 # and "model" sections. Each getter returns a str, or -1 where the board
 # has none (getDevMAC on a module without Wi-Fi).
-from shim import _board, _modem
+from shim._lib import board as _board, modem as _modem
 
 
 def _dev():

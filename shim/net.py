@@ -2,7 +2,7 @@
 # board config ("net" and "cell" sections) and its state from the simulated
 # modem: setModemFun(0 or 4) takes the registration and so the data calls
 # down, setModemFun(1) brings them back. Failures return -1, as the module's.
-from shim import _board
+from shim._lib import board as _board
 
 
 def _m():

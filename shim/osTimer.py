@@ -11,13 +11,13 @@ class osTimer:
             raise ValueError("cyclialEn should be 0 or 1")
         if not callable(callback):
             raise TypeError("callback should be callable")
-        from shim import _timers
+        from shim._lib import timers as _timers
 
         _timers.arm(self, initialTime or 1, cyclialEn, callback, None)
         return 0
 
     def stop(self):
-        from shim import _timers
+        from shim._lib import timers as _timers
 
         _timers.cancel(self)
         return 0

@@ -4,7 +4,7 @@
 # the card. Results are 0 / -1 or the value, never exceptions, as on the module.
 # The PIN, whether it is asked for and the attempts left are the card's own
 # (_modem.card), kept through power-offs in the board's NV store.
-from shim import _board, _modem
+from shim._lib import board as _board, modem as _modem
 
 
 def _m():
@@ -30,7 +30,7 @@ _lock = _modem.lock  # made once, with the module: no config in it
 
 def _save():
     # The card keeps its PIN state through power-offs: the board's NV store.
-    from shim import _nv
+    from shim._lib import nv as _nv
 
     with _lock:
         c = _card()

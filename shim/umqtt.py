@@ -7,7 +7,7 @@
 # error text when reconn=False.
 import _thread
 import utime
-from shim._mqtt import BaseMqtt, MQTTException  # noqa: F401  MQTTException is part of the module
+from shim._lib.mqtt import BaseMqtt, MQTTException  # noqa: F401  MQTTException is part of the module
 
 _MSG = {
     "104": "Server Actively RST Disconnected.Need Check addr&port",

@@ -40,7 +40,7 @@ else:  # a board whose own root is the flash (ESP32)
 
 
 def _model():
-    from . import _config
+    from ._lib import config as _config
 
     m = _config.section("model")
     name = m.get("name", "EC600U-CNLB")

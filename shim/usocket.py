@@ -3,14 +3,14 @@
 # Data calls (send/recv/read/write) go straight to the native socket and only
 # touch Python for the cases QuecPython defines differently.
 from ._ports import port as _p
-from . import _config, _board
-from . import _firewall
-from . import _limits
-from . import _modem
-from ._sockargs import integer as _int, address as _address, service as _service
-from ._sockargs import word as _word, bufsize as _bufsize, readsize as _readsize, name as _name
-from ._sockargs import timeout as _timeout, backlog as _backlog, proto as _proto
-from ._sockcalls import Guard, Dest, Waits, admit, accept, same, done
+from ._lib import config as _config, board as _board
+from ._lib import firewall as _firewall
+from ._lib import limits as _limits
+from ._lib import modem as _modem
+from ._lib.sockargs import integer as _int, address as _address, service as _service
+from ._lib.sockargs import word as _word, bufsize as _bufsize, readsize as _readsize, name as _name
+from ._lib.sockargs import timeout as _timeout, backlog as _backlog, proto as _proto
+from ._lib.sockcalls import Guard, Dest, Waits, admit, accept, same, done
 
 AF_INET = 2
 AF_INET6 = 10

@@ -1,10 +1,10 @@
-# A network stack for tests: the interface shim/_stack.py documents, with no
+# A network stack for tests: the interface shim/_lib/stack.py documents, with no
 # network behind it. It records every call (stack.calls: (name, args...)) and
 # raises the errno a test chose for an operation (stack.fail("connect", 111));
 # its sockets hold what a test feeds them. Hand it to the board:
 #
 #     stack = FakeStack(link=FakeLink())
-#     shim._board.install({}, stack)
+#     shim._lib.board.install({}, stack)
 #
 # and usocket, dataCall and checkNet use it. Plain Python that runs on
 # MicroPython's unix port and on CPython.
@@ -150,7 +150,7 @@ class FakeStack:
     def names(self):
         return [c[0] for c in self.calls]
 
-    # -- the stack interface (shim/_stack.py)
+    # -- the stack interface (shim/_lib/stack.py)
     def socket(self, af, type):
         self._call("socket", af, type)
         s = FakeSocket(self, af, type)

@@ -80,7 +80,7 @@ def test_ten_thousand_connections_leave_nothing_behind(tmp_path):
 
 STRESS_APP = """
 import _thread, usocket, dataCall, utime
-from shim import _limits
+from shim._lib import limits as _limits
 WORKERS, ROUNDS = 8, 150
 done = _thread.allocate_lock()
 lock = _thread.allocate_lock()

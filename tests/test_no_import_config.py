@@ -14,9 +14,9 @@ from qpyshim.runner import interpreter
 
 SCRIPT = Path(__file__).parent / "board" / "import_all.py"
 # Must import cleanly on every run: QuecPython's modules and the board's state.
-CORE = ("shim.usocket", "shim.dataCall", "shim.checkNet", "shim._modem", "shim._limits", "shim._board",
-        "shim._sockcalls", "shim._firewall", "shim._thread", "shim.net", "shim.sim", "shim.modem",
-        "shim.misc", "shim._adc", "shim._uart", "shim._mqtt", "shim.umqtt", "shim._nic", "shim.ethernet")
+CORE = ("shim.usocket", "shim.dataCall", "shim.checkNet", "shim._lib.modem", "shim._lib.limits", "shim._lib.board",
+        "shim._lib.sockcalls", "shim._lib.firewall", "shim._thread", "shim.net", "shim.sim", "shim.modem",
+        "shim.misc", "shim._lib.adc", "shim._lib.uart", "shim._lib.mqtt", "shim.umqtt", "shim._lib.nic", "shim.ethernet")
 RUNS = {"micropython": ("micropython", []), "cpython": ("cpython", []), "esp32": ("micropython", ["--esp32"])}
 DESKTOP = ("shim._desktop.vnet", "shim._desktop.control", "shim._desktop.fs_flash")
 
@@ -46,8 +46,8 @@ def test_the_check_catches_a_reader(tmp_path):
     shutil.copytree(root / "shim", tmp_path / "shim", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "tests" / "board").mkdir(parents=True)
     shutil.copy(SCRIPT, tmp_path / "tests" / "board" / "import_all.py")
-    with open(tmp_path / "shim" / "_nic.py", "a") as f:
-        f.write("\nfrom . import _config as _c2\n_c2.section('nics')\n")
+    with open(tmp_path / "shim" / "_lib" / "nic.py", "a") as f:
+        f.write("\nfrom . import config as _c2\n_c2.section('nics')\n")
     p = subprocess.run([sys.executable, str(tmp_path / "tests" / "board" / "import_all.py")],
                        capture_output=True, text=True, timeout=60)
-    assert "config shim._nic" in p.stdout.splitlines(), p.stdout + p.stderr
+    assert "config shim._lib.nic" in p.stdout.splitlines(), p.stdout + p.stderr

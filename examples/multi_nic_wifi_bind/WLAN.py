@@ -2,7 +2,7 @@
 # over a UART with SLIP). Copy it to /usr beside an app that does
 # `from usr.WLAN import ESP8266`; the Wi-Fi NIC is then the loopback address
 # in the board config's "nics" -> "wifi".
-from shim import _nic
+from shim._lib import nic as _nic
 
 
 class ESP8266:

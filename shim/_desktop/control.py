@@ -5,12 +5,12 @@
 # from the host's address in the config, one JSON reply; nothing else listens.
 import json
 from .._ports import port as _p
-from .. import _config
+from .._lib import config as _config
 from .. import _thread
 
 
 def _state():
-    from .. import _limits, _modem
+    from .._lib import limits as _limits, modem as _modem
 
     with _modem.lock:
         active = [n for n in _modem.PROFILES if _modem.profiles[n]["active"]]
@@ -30,19 +30,19 @@ def _state():
 def _pins():
     import sys
 
-    g = sys.modules.get("shim._gpio")
+    g = sys.modules.get("shim._lib.gpio")
     return g.levels() if g else {}
 
 
 def _pwm():
     import sys
 
-    m = sys.modules.get("shim._pwm")  # loaded only once the app touched misc.PWM
+    m = sys.modules.get("shim._lib.pwm")  # loaded only once the app touched misc.PWM
     return m.state() if m else {}
 
 
 def _do(req):
-    from .. import _modem
+    from .._lib import modem as _modem
     from . import vnet as _vnet
 
     op = req.get("op")
@@ -61,14 +61,14 @@ def _do(req):
             raise ValueError("fun must be 0, 1 or 4")
         _modem.set_network(req.get("sim"), req.get("reg"), fun)
     elif op == "pin":
-        from .. import _gpio
+        from .._lib import gpio as _gpio
 
         n, level = req.get("gpio"), req.get("level")
         if not isinstance(n, int) or level not in (0, 1):
             raise ValueError("pin needs gpio (a number) and level (0 or 1)")
         _gpio.drive(n, level)
     elif op == "adc":
-        from .. import _adc
+        from .._lib import adc as _adc
 
         _adc.set_mv(req.get("channel"), req.get("mv"))
     elif op == "dns":

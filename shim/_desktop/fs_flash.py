@@ -137,7 +137,7 @@ def part(m):
 
 
 def _capacity(m):
-    from .. import _config
+    from .._lib import config as _config
 
     c = _config.section("model").get("fs")
     c = c if isinstance(c, dict) else {}

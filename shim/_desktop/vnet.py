@@ -4,7 +4,7 @@
 # peer addresses back into what the app expects to see.
 import random
 from .._ports import port as _p
-from .. import _config
+from .._lib import config as _config
 
 lock = _p.thread.allocate_lock()
 default_src = None  # the default NIC's address, once an app sets one
@@ -228,7 +228,7 @@ def own_ip(v6=False):
     address stands for the module's every netif: the default NIC the app
     chose, else the first active data call's address, else profile 1's
     (where its data call comes up: a listener may be made before it is)."""
-    from .. import _modem
+    from .._lib import modem as _modem
 
     ip = None
     if v6:
@@ -252,7 +252,7 @@ def down(sock, conn):
     The module no longer has that address, so nothing could have arrived:
     the peer sees a reset, the app nothing. Only data-call addresses go
     down; a NIC's stays."""
-    from .. import _modem
+    from .._lib import modem as _modem
 
     ip = _at.get(sock)
     if ip is None or ip not in _modem.gone:

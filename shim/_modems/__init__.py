@@ -3,8 +3,8 @@
 # app wrote them (there is no virtual network in between: on the desktop the
 # modem simulator keeps traffic on loopback).
 from .._ports import port as _p
-from .. import _config
-from .._iplit import is_literal
+from .._lib import config as _config
+from .._lib.iplit import is_literal
 
 
 class ModemNet:

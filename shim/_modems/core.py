@@ -167,7 +167,7 @@ class Driver:
                 try:
                     self.parse(data)
                 except Exception as e:  # a parser bug must not end the reader
-                    from .. import _config
+                    from .._lib import config as _config
 
                     _config.log("%s: dropped input after %r" % (self.NAME, e))
                     self.resync()
@@ -181,7 +181,7 @@ class Driver:
         pass
 
     def lost(self):
-        from .. import _config
+        from .._lib import config as _config
 
         _config.log("%s: the serial line went away" % self.NAME)
         self.drop_all(103)
@@ -229,7 +229,7 @@ class Driver:
     def _boot(self):
         # Until the modem answers, ask again each second (a simulator or a
         # modem may come up after the board); say so once.
-        from .. import _config
+        from .._lib import config as _config
 
         told = False
         while True:

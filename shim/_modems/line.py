@@ -2,7 +2,7 @@
 # the desktop, or a TCP endpoint (a simulator, or a serial server). Each
 # gives read(n) that never waits, readable(ms), write(b) and close().
 from .._ports import port as _p
-from .. import _config
+from .._lib import config as _config
 
 
 class TcpLine:

@@ -4,7 +4,7 @@
 from . import port as _p
 
 import socket as _s
-from .._iplit import is_literal
+from .._lib.iplit import is_literal
 
 lock = _p.thread.allocate_lock()
 default_src = None  # the default NIC's address, once an app sets one

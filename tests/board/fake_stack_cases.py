@@ -10,7 +10,7 @@ from fakestack import FakeStack, FakeLink  # noqa: E402
 import usocket  # noqa: E402
 import dataCall  # noqa: E402
 import checkNet  # noqa: E402
-from shim import _board  # noqa: E402
+from shim._lib import board as _board  # noqa: E402
 
 
 def board(config=None, link=True):
@@ -195,7 +195,7 @@ def case_new_board_new_state(r):
     usocket.socket()
     usocket.socket()
     assert len(first.sockets) == 1 and len(second.sockets) == 2
-    from shim import _limits
+    from shim._lib import limits as _limits
 
     assert _limits.open_sockets() == 2
 

@@ -34,7 +34,7 @@ import shim  # noqa: E402
 if "--esp32" in sys.argv:
     shim.PORT = "esp32"
 from shim._ports import port  # noqa: E402
-from shim import _board  # noqa: E402
+from shim._lib import board as _board  # noqa: E402
 
 port.config_text = refuse
 _board.get = _board.install = refuse

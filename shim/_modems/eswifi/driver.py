@@ -316,7 +316,7 @@ class EsWifi(Driver):
                 self.at.ok(cmd)
         except OSError as e:
             self.at.reselect()
-            from ... import _config
+            from ..._lib import config as _config
 
             _config.log("eswifi: closing socket %d: %s" % (n, e))
         g = self.regs[n]

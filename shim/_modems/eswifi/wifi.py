@@ -89,7 +89,7 @@ class Wifi:
 
     def _watch(self):
         # A lost AP or a module restart shows only in CS; check it each second.
-        from ... import _config
+        from ..._lib import config as _config
 
         d = self.d
         misses, told = 0, False

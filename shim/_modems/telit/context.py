@@ -87,7 +87,7 @@ class Context:
             raise _err(5)
         up = at.sgact(lines)
         if not up and d.up:
-            from ... import _config
+            from ..._lib import config as _config
 
             _config.log("telit: the data context went down")
             self.need_init = True  # cheap, and a restart needs it

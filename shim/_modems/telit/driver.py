@@ -247,7 +247,7 @@ class Telit(Driver):
             else:
                 self.command("AT#SH=%d" % id)
         except OSError as e:
-            from ... import _config
+            from ..._lib import config as _config
 
             _config.log("telit: closing connId %d: %s" % (id, e))
         self.forget(sock)  # only now: the connId is not reused before #SH freed it

@@ -44,7 +44,7 @@ class Bearer:
                     if d.want:
                         self.bring_up()
                 except OSError as e:
-                    from ... import _config
+                    from ..._lib import config as _config
 
                     _config.log("wip: bringing the link back: %s; trying again" % (e,))
                     _time.sleep_ms(1000)

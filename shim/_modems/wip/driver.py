@@ -312,6 +312,6 @@ class Wip(Driver):
                 self.uart.to_at()
                 self.uart.ok("AT+WIPCLOSE=%d,%d" % (id >> 4, i))
             except OSError as e:
-                from ... import _config
+                from ..._lib import config as _config
 
                 _config.log("wip: closing socket %d,%d: %s" % (id >> 4, i, e))

@@ -2,7 +2,7 @@
 # frames (0x40-0x46 out, 0xC0-0xCF in), local AT commands (0x08/0x88) for
 # readiness, address and DNS, and modem status (0x8A) for the data link.
 from ..._ports import port as _p
-from ... import _config
+from ..._lib import config as _config
 from ..core import Driver, Deadline, wait_until, limit_of, FOREVER, QUIET_MS, CONNECTING, CONNECTED, LISTENING
 
 _err = _p.oserror

@@ -117,7 +117,7 @@ def stack():
 
 
 def link():
-    from ... import _config
+    from ..._lib import config as _config
     from . import wlan as _esp32_link
 
     return _esp32_link.Link(_config.section("link"))
@@ -219,7 +219,7 @@ def uart_default(n):
 
 
 def tls(sock, server_hostname, cert, key, ca):
-    from ..._tls import wrap
+    from ..._lib.tls import wrap
 
     return wrap(sock, server_hostname, cert, key, ca)
 

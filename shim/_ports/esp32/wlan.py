@@ -10,7 +10,7 @@
 #                           PPP: the modem answered the dial
 #   stage 3 "data call"     the interface has an IP address
 from .. import port as _p
-from ... import _config
+from ..._lib import config as _config
 
 _NONE = "0.0.0.0"
 # network.WLAN status codes (the ESP32 port's values) that mean "refused"

@@ -316,7 +316,7 @@ def uart_default(n):
 
 
 def tls(sock, server_hostname, cert, key, ca):
-    from ..._tls import wrap
+    from ..._lib.tls import wrap
 
     return wrap(sock, server_hostname, cert, key, ca)
 

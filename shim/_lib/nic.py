@@ -1,7 +1,7 @@
 # Extra network interfaces (Ethernet chips, a Wi-Fi module) on the desktop
 # board: each is its own loopback address from the config's "nics" section,
 # so binding to a NIC's IP or making it the default NIC means something real.
-from . import _config, _board
+from . import config as _config, board as _board
 
 _DEFAULTS = {"ethernet": "127.0.0.4", "wifi": "127.0.0.5"}
 

@@ -1,8 +1,8 @@
 # Run the app the way QuecPython's firmware does: /usr/main.py as __main__ with
 # uos already imported, and keep the board up while the app's threads run.
 import sys
-from ._ports import port as _p
-from . import _thread
+from .._ports import port as _p
+from .. import _thread
 
 
 _ROOM = 64  # module globals an app may define before its dict grows
@@ -10,7 +10,7 @@ _ROOM = 64  # module globals an app may define before its dict grows
 
 def run(main="/usr/main.py"):
     """Run the app; returns the exit status for the board's main.py."""
-    from . import uos
+    from .. import uos
 
     g = {"__name__": "__main__", "__file__": main, "uos": uos}
     # With no GIL, a thread looking up a global while the main thread adds

@@ -5,8 +5,9 @@
 # A reader thread drains the line into the receive buffer; the line itself
 # is the port's: a pty or serial device from the board config's "uart"
 # section on the desktop, the board's own UART elsewhere.
-from ._ports import port as _p
-from . import _config, _thread
+from .._ports import port as _p
+from . import config as _config
+from .. import _thread
 
 _BAUDS = (300, 600, 1200, 2400, 3600, 4800, 7200, 9600, 14400, 19200, 28800, 33600, 38400,
           57600, 115200, 230400, 460800, 921600, 1000000, 1842000, 3686400, 4468750)

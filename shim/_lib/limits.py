@@ -2,7 +2,7 @@
 # sockets and app threads. Each port gives its defaults (the desktop keeps the
 # host's own limits; an ESP32 has lwIP's 10 sockets); the config's "limits"
 # section can take a module model's profile and override single values.
-from ._ports import port as _p
+from .._ports import port as _p
 
 # Module models: (sockets, threads). Sockets: QuecPython FAQ network/tcpip.md;
 # threads: QuecPython_FAQ.md ("max 16"), read as 16 app threads alive at once.

@@ -3,7 +3,7 @@
 # test sets new ones through the control channel while the app runs.
 # Channels 0-3 and what read() answers are those of QuecPython/micropython
 # v1.0.0 ports/quectel/misc_adc.c: -1 for any other channel number.
-from shim import _board
+from shim._lib import board as _board
 
 
 

@@ -14,7 +14,7 @@
 # The modem's state and the limits live in their modules for the data path's
 # sake (usocket reads _modem.gone as a module global); a new board powers
 # them on again from its own config, so nothing survives from the board before.
-from ._ports import port
+from .._ports import port
 
 _b = None  # the board; set before it powers on, so what it starts can ask for it
 _lock = port.thread.allocate_lock()
@@ -51,15 +51,15 @@ def _power_on(b):
     import sys
 
     _b = b
-    from . import _power
+    from . import power as _power
 
     try:
         _power.run(b)
     finally:
         # One-shot code: dropped so its bytecode leaves the heap.
-        sys.modules.pop(__name__.rsplit(".", 1)[0] + "._power", None)
+        sys.modules.pop(__name__.rsplit(".", 1)[0] + ".power", None)
         try:
-            del sys.modules[__name__.rsplit(".", 1)[0]]._power
+            del sys.modules[__name__.rsplit(".", 1)[0]].power
         except (AttributeError, KeyError):
             pass
     return b

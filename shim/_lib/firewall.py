@@ -2,7 +2,7 @@
 # pairs; a connection to a listening socket is let in when
 # (peer & mask) == (address & mask) for some entry. No list: everyone is let in,
 # which is what QuecPython itself does. Outgoing connections are never checked.
-from . import _config, _board
+from . import config as _config, board as _board
 
 
 def _v4(text):

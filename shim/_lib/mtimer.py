@@ -2,8 +2,8 @@
 # Timer periods are in ms (PERIODIC 1, ONE_SHOT 2); starting a running timer
 # only takes its new callback, as on the module. The watchdog's period is in
 # seconds and, unfed, it reboots the board.
-from ._ports import port as _p
-from . import _timers
+from .._ports import port as _p
+from . import timers as _timers
 
 
 class Timer:
@@ -89,7 +89,7 @@ class RTC:
     # QuecPython's datetime: (year, month, day, week 0=Sunday, hour, minute,
     # second, 0) in local time; setting moves this RTC, not the host's clock.
     def datetime(self, args=()):
-        from . import utime
+        from .. import utime
 
         if not args:
             t = utime.localtime()
@@ -104,7 +104,7 @@ class RTC:
     _cb = None
 
     def set_alarm(self, data_e):
-        from . import utime
+        from .. import utime
 
         if not isinstance(data_e, (tuple, list)) or len(data_e) != 8:
             raise ValueError("requested length 8")
@@ -125,7 +125,7 @@ class RTC:
             RTC._cb(None)
 
     def enable_alarm(self, on_off):
-        from . import utime
+        from .. import utime
 
         if on_off not in (0, 1):
             return -1

@@ -3,11 +3,11 @@
 # --net file); without one the shim falls back to a single loopback data call.
 # The board (shim/_board.py) holds it; this is the short way to a section, for
 # code that runs when called (never at import: a new board has a new config).
-from ._ports import port
+from .._ports import port
 
 
 def section(name):
-    from . import _board
+    from . import board as _board
 
     return _board.get().section(name)
 

@@ -2,7 +2,7 @@
 # read, its modem booted from the config and the NV store. Run once per board
 # (shim/_board.py), which then drops this module: its code would otherwise
 # stay on the heap for good, and a plain ESP32 has about 100 KB.
-from ._ports import port as _p
+from .._ports import port as _p
 
 
 def run(board):
@@ -21,7 +21,7 @@ def run(board):
             net = _p.stack()
             link = _p.link()
         else:
-            from ._modems import load
+            from .._modems import load
 
             net = load(kind, c)
             link = net.driver
@@ -33,17 +33,17 @@ def run(board):
     board.waits = bool(getattr(_p, "TIMEOUTS_RESTART", False)) and kind == "native"
     board.own = getattr(net, "own_ip", None)  # the desktop's: no socket gets the host's wildcard
     board.down = getattr(net, "down", None)  # the desktop's: a board's lwIP does it itself
-    from . import _firewall
+    from . import firewall as _firewall
 
     board.firewall = _firewall.load(board)
-    from . import _modem
+    from . import modem as _modem
 
     _modem_on(board, _modem)
     board.modem = _modem
 
 
 def _limits(board):
-    from . import _limits as m
+    from . import limits as m
 
     c = board.section("limits")
     s, t = m.PROFILES.get(c.get("profile"), (_p.LIMITS["sockets"], None))

@@ -2,8 +2,8 @@
 # the module's timer task does: callbacks run one after another on it, and a
 # timer armed again replaces its earlier arming. While any timer is armed the
 # board stays up, even after main.py has returned.
-from ._ports import port as _p
-from . import _thread
+from .._ports import port as _p
+from .. import _thread
 
 _t = _p.time
 _lock = _p.thread.allocate_lock()

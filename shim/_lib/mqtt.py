@@ -8,7 +8,7 @@ import ustruct
 import usocket
 
 import utime
-from shim import _board
+from shim._lib import board as _board
 
 ACK_S = 5  # how long publish (QoS 1) and subscribe wait for their ack, as the module
 

@@ -3,8 +3,8 @@
 # (_p.gpio); on the desktop the bank is simulated: outputs hold what the app
 # wrote, inputs read what the desktop control channel sets (or their pull),
 # and a change on an input pin fires the ExtInt callbacks on it.
-from ._ports import port as _p
-from . import _thread
+from .._ports import port as _p
+from .. import _thread
 
 _lock = _p.thread.allocate_lock()
 _level = {}  # pin -> level driven from outside (inputs) or by the app (outputs)

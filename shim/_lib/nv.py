@@ -6,7 +6,7 @@
 # Read when asked and never held, so it costs no heap between calls; without
 # a flash (nv_path() None) the sections live in memory for this power-on.
 import json
-from ._ports import port as _p
+from .._ports import port as _p
 
 _lock = _p.thread.allocate_lock()
 _ram = {}  # the store when the board has no flash to write

@@ -3,11 +3,11 @@
 # a new socket counted in (or its native socket closed) in one place. Each
 # piece is kept small on purpose: a function whose state needs more than 11
 # words gets its frame allocated on every call (see bench/README.md).
-from ._ports import port as _p
-from . import _limits
+from .._ports import port as _p
+from . import limits as _limits
 
 _err = _p.oserror
-from . import _board
+from . import board as _board
 import select as _sel  # builtin on every port: no heap
 import time as _t
 

@@ -1,6 +1,6 @@
 # usocket's argument rules: what a wrong type or value raises, shared by
 # every method that takes an int or a (host, port) address.
-from ._ports import port as _p
+from .._ports import port as _p
 
 
 def integer(v, what):

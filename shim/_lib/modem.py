@@ -2,7 +2,7 @@
 # PDP profiles. On the desktop board it is simulated from the board config; on
 # a board with a network interface of its own (an ESP32) the port's link driver
 # stands behind profile 1, and a watcher keeps that profile's state current.
-from ._ports import port as _p
+from .._ports import port as _p
 
 lock = _p.thread.allocate_lock()
 _netlock = _p.thread.allocate_lock()  # serialises set_network (update() takes `lock`)
@@ -144,12 +144,12 @@ def update(n, up, ipv4=None, dns=None):
             # ends can't end the board before its callback has run.
             _events.append((_callback, (n, 1 if up else 0, 0)))
             if len(_events) == 1:
-                from . import _thread
+                from .. import _thread
 
                 _thread.spawn(_dispatch, ())
     if not changed:
         return
-    from . import _limits
+    from . import limits as _limits
 
     for ip in gone:
         if ip not in was:
@@ -230,7 +230,7 @@ def _card_in():
 
 
 def _tell(was_sim, now_sim, was_reg, now_reg):
-    from . import _thread
+    from .. import _thread
 
     with lock:
         ncb, scb, det = net_cb, sim_cb, sim_det[0]
