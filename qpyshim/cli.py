@@ -2,7 +2,24 @@
 
 import argparse
 
-from . import __version__, dialects
+from . import __version__
+
+
+class _Dialects:
+    """The registry's names, read only when argparse needs them (a --modem
+    given, or help printed): loading the registry imports every dialect's
+    package, which a plain `qpyshim run` has no use for."""
+
+    def _names(self):
+        from . import dialects
+
+        return dialects.names()
+
+    def __contains__(self, name):
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
 
 
 def _positive(text):
@@ -12,7 +29,9 @@ def _positive(text):
     return v
 
 
-def build_parser():
+def build_parser(command=None):
+    """The whole parser; with `command` (the subcommand about to run) the
+    modem subcommand is a stub unless it is the one, for the same reason."""
     p = argparse.ArgumentParser(prog="qpyshim", description="Run QuecPython apps on stock MicroPython.")
     p.add_argument("--version", action="version", version=f"qpyshim {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -29,7 +48,9 @@ def build_parser():
     r.add_argument("--uart", action="append", metavar="N[=PATH]",
                    help="give the app machine.UART(N): a serial device PATH, or without one a pty "
                         "whose other end is printed for a terminal program (repeatable)")
-    r.add_argument("--modem", choices=dialects.names(),
+    # argparse lists the choices while it builds the parser unless given a
+    # metavar: only help (no command yet) needs that list.
+    r.add_argument("--modem", choices=_Dialects(), metavar=None if command is None else "DIALECT",
                    help="carry the app's sockets over a simulated serial modem of this kind "
                         "(its driver in the shim, the simulator on a pty)")
     r.add_argument("--flash", metavar="DIR",
@@ -75,9 +96,12 @@ def build_parser():
     b.add_argument("--link", metavar="PATH", help="also make PATH a symlink to the pty")
     b.add_argument("--echo", action="store_true", help="also print everything the board prints")
 
-    from .modemsim import cli as modem_cli
+    if command is None or command == "modem":
+        from .modemsim import cli as modem_cli
 
-    modem_cli.add_parser(sub)
+        modem_cli.add_parser(sub)
+    else:
+        sub.add_parser("modem", help="simulate a serial modem on a pty or TCP port")
 
     s = sub.add_parser("stubcheck", help="compare the shim with QuecPython's published stubs")
     s.add_argument("--write", action="store_true", help="refresh the report in shim/README.md")
@@ -94,8 +118,18 @@ def _size(text):
     return v
 
 
+def _command(argv):
+    """The subcommand named on the command line, or None (help, version, typo)."""
+    if "-h" in argv or "--help" in argv:
+        return None
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    import sys
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command(argv)).parse_args(argv)
     if args.command == "run":
         from . import runner
 

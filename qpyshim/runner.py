@@ -142,7 +142,7 @@ if sys.platform.startswith("linux"):
         pass
 
 
-# How the board asks to be booted again or powered off (shim/_port_*.power):
+# How the board asks to be booted again or powered off (shim/_ports/<port>/ power()):
 # by the signal that ends it. The value is misc.Power.powerOnReason() after.
 RESTART = {signal.SIGUSR1: 2, signal.SIGALRM: 5}  # powerRestart (RESET), watchdog
 POWER_DOWN = signal.SIGUSR2
@@ -246,11 +246,11 @@ def _modem(cfg, dialect, stack):
 def _driver_files(cfg, flash):
     """An out-of-tree dialect's driver is not in the shim: lay its folder on
     the board where the shim looks drivers up (shim/_modems/NAME/)."""
-    from . import dialects
-
     name = (cfg.get("stack") or {}).get("driver", "native")
     if name == "native":
         return
+    from . import dialects
+
     device = dialects.get(name).device
     if device is not None:
         shutil.copytree(device, Path(flash) / "shim" / "_modems" / name, dirs_exist_ok=True,

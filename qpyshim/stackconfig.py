@@ -1,15 +1,16 @@
 """The board config's "stack" section: which network stack the app's
-sockets use (shim/_lib/stack.py reads it on the board), checked on the host
+sockets use (shim/_lib/power.py reads it when the board powers on), checked on the host
 before a board runs. The modem drivers and their own options come from
-the registry (qpyshim/dialects.py)."""
-
-from . import dialects
+the registry (qpyshim/dialects.py), loaded only for a section that
+names a modem or a modem's option (loading it imports every dialect)."""
 
 # Every driver's: the line's pace, the waits for commands, connects, polls and the link check.
 WHOLE = ("baudrate", "command_timeout_ms", "connect_timeout_s", "poll_ms", "link_check_ms")
 
 
 def drivers():
+    from . import dialects
+
     return ("native",) + dialects.names()
 
 
@@ -17,7 +18,7 @@ def validate(stack, source, error):
     if not isinstance(stack, dict):
         raise error(f"{source}: stack must be an object, not {type(stack).__name__}")
     driver = stack.get("driver", "native")
-    if driver not in drivers():
+    if driver != "native" and driver not in drivers():
         raise error(f"{source}: stack.driver must be one of {', '.join(drivers())}, not {driver!r}")
     line = stack.get("line")
     if line is not None:
@@ -33,6 +34,10 @@ def validate(stack, source, error):
             raise error(f"{source}: stack.{key} must be a whole number > 0")
     # A dialect's option is checked whichever driver is named, as it always
     # was: a config that names one modem's option wrongly is wrong for all.
+    if driver == "native" and not set(stack) - set(WHOLE) - {"driver", "line"}:
+        return
+    from . import dialects
+
     for o, _ in dialects.options().values():
         if o.key in stack and not o.valid(stack[o.key]):
             raise error(f"{source}: stack.{o.key} must be {o.rule}")

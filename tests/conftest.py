@@ -158,3 +158,26 @@ def mboard(tmp_path):
     yield b
     b.close()
 
+
+
+def pytest_configure(config):
+    """Compile the host package once: every app a test runs starts
+    `python -m qpyshim`, and where PYTHONDONTWRITEBYTECODE is set (CI images
+    often set it) each of those would compile it again."""
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller did it
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "qpyshim"), quiet=2)
+
+
+# Tests that take many seconds whatever the machine (hypothesis fuzzing of a
+# live modem, ten thousand connections, a deploy over a pty): started first,
+# so that with xdist they run alongside the short ones instead of after them.
+LONG = ("test_recovery.py::test_fuzz", "test_load.py::", "test_modem_recovery.py::",
+        "test_vboard.py::test_deploy", "test_bench.py::", "test_persist.py::test_duration",
+        "test_umqtt.py::test_a_client_that_only_publishes")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not any(k in item.nodeid for k in LONG))  # stable: the rest keep their order
