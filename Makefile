@@ -16,7 +16,7 @@ MICROPY_DIR ?=
 DIR    ?=
 need_port = $(if $(PORT),,$(error PORT is not set, e.g. make $@ PORT=/dev/ttyUSB0))
 
-.PHONY: run test bench setup clean image flash deploy board firmware
+.PHONY: run test bench setup clean image flash deploy board firmware coverage
 
 setup: $(STAMP)
 
@@ -34,6 +34,16 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Line coverage of shim/ on CPython over the whole suite (slower than `make test`).
+coverage: $(STAMP)
+	rm -rf .coverage-data && mkdir .coverage-data
+	-COVERAGE_RCFILE=$(CURDIR)/.coveragerc COVERAGE_FILE=$(CURDIR)/.coverage-data/.coverage \
+		$(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider
+	COVERAGE_RCFILE=$(CURDIR)/.coveragerc COVERAGE_FILE=$(CURDIR)/.coverage-data/.coverage \
+		$(BIN)/python -m coverage combine -q
+	COVERAGE_RCFILE=$(CURDIR)/.coveragerc COVERAGE_FILE=$(CURDIR)/.coverage-data/.coverage \
+		$(BIN)/python -m coverage report --precision=1
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
@@ -56,4 +66,4 @@ firmware: $(STAMP)
 	$(BIN)/qpyshim firmware --board $(or $(BOARD),ESP32_GENERIC) $(if $(MICROPY_DIR),--micropython-dir $(MICROPY_DIR))
 
 clean:
-	rm -rf $(VENV) .pytest_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache *.egg-info .coverage-data
