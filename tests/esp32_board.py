@@ -4,13 +4,9 @@ the shim, and stand-ins for network, socket and machine (tests/esp32/)."""
 
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-
-from qpyshim import boardfiles, netconfig, runner
+from qpyshim import boardfiles, netconfig, runner, testing
 
 HERE = Path(__file__).resolve().parent
 EMULATE = HERE / "esp32" / "emulate.py"
@@ -36,13 +32,11 @@ def layout(tmp, source=None, app=None, config=None, use_mpy=False, name="flash")
 
 
 def run(target, standin=None, image=False, timeout=30, netns=False):
+    """Boot the board folder (or image) as an ESP32 would and run its app to
+    the end, through the one harness (qpyshim.testing)."""
     cmd = [runner.interpreter("micropython"), str(EMULATE), "--image" if image else "--dir", str(target)]
     if netns:
-        if not shutil.which("unshare") or os.geteuid() != 0:
-            pytest.skip("needs root and unshare for a private network namespace")
-        cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *cmd]
+        cmd = testing.private_network(cmd)
     env = dict(os.environ, QPY_ESP32=json.dumps(AP if standin is None else standin))
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=HERE / "esp32", env=env)
-    from conftest import Result
-
-    return Result(p.returncode, p.stdout, p.stderr)
+    with testing.AppProcess(cmd, cwd=HERE / "esp32", env=env, timeout=timeout) as p:
+        return p.result()
