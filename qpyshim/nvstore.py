@@ -7,7 +7,7 @@ boot is the usual reason."""
 import json
 from pathlib import Path
 
-NV_FILE = "nvram.json"  # shim/_port_*.nv_path(): the flash's root, outside /usr
+NV_FILE = "nvram.json"  # shim/_ports/<port>/ nv_path(): the flash's root, outside /usr
 DATACALL_FILE = "usr/datacall_config.json"  # written by dataCall.setAutoActivate/setAutoConnect
 
 _AUTH = {0: "none", 1: "PAP", 2: "CHAP", 3: "PAP/CHAP"}

@@ -2,13 +2,16 @@
 rule `qpyshim run`, `image`, `deploy`, package.json and the firmware manifest
 all follow.
 
-    shim/*.py              QuecPython's modules and their helpers: every board
+    shim/*.py              QuecPython's public modules: every board
+    shim/_lib/**           their private helpers: every board
     shim/_modems/**        the serial-modem drivers: every board
     shim/_ports/*.py       the port seam and what board ports share: every board
     shim/_ports/<port>/    one port: only a board running that port
     shim/_desktop/**       the desktop's simulation: never on a board
 
-The desktop runner takes the whole tree (it can run either desktop port).
+The desktop runner takes the whole tree (it can run either desktop port); a
+board whose port is a desktop one (the unix port behind `qpyshim board`)
+takes the desktop's simulation and its own port.
 `python -m qpyshim.shipping` rewrites package.json and firmware/manifest.py
 from this rule; tests/test_shipping.py fails when either is out of step."""
 
@@ -22,6 +25,9 @@ DESKTOP = "_desktop"
 PORTS = "_ports"
 # The ports of a real board; the others (unix, cpython) run only on the desktop.
 BOARD_PORTS = ("esp32",)
+# Ports that run on the desktop (the virtual board of `qpyshim board` is the
+# unix port): they carry the desktop's simulation, but no other port.
+DESKTOP_PORTS = ("unix", "cpython")
 MIP_PORT = "esp32"  # a mip install lands on a real board
 
 
@@ -32,10 +38,7 @@ def _tree(root):
 
 def desktop_only(rel, port):
     """True when shim-relative path `rel` has no place on a board of `port`."""
-    parts = rel.split("/")
-    if parts[0] == DESKTOP:
-        return True
-    return parts[0] == PORTS and len(parts) > 2 and parts[1] != port
+    return rel.split("/")[0] == DESKTOP or _other_port(rel, port)
 
 
 def device_files(port=None, root=None):
@@ -44,9 +47,16 @@ def device_files(port=None, root=None):
     files = _tree(Path(root or paths.SHIM))
     if port is None:
         return files
+    if port in DESKTOP_PORTS:
+        return [f for f in files if not _other_port(f, port)]
     if port not in BOARD_PORTS:
-        raise ValueError(f"no board port {port!r} (known: {', '.join(BOARD_PORTS)})")
+        raise ValueError(f"no board port {port!r} (known: {', '.join(BOARD_PORTS + DESKTOP_PORTS)})")
     return [f for f in files if not desktop_only(f, port)]
+
+
+def _other_port(rel, port):
+    parts = rel.split("/")
+    return parts[0] == PORTS and len(parts) > 2 and parts[1] != port
 
 
 def lazy_modules():

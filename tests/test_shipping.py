@@ -32,6 +32,12 @@ def test_a_board_gets_no_desktop_module():
     assert set(shipping.device_files()) - set(board) == {p for p in shipping.device_files() if _desktop_only(p)}
 
 
+def test_the_virtual_board_gets_the_desktop_but_no_other_port():
+    unix = shipping.device_files("unix")
+    assert any(p.startswith("_desktop/") for p in unix) and any(p.startswith("_ports/unix/") for p in unix)
+    assert not [p for p in unix if p.startswith(("_ports/cpython/", "_ports/esp32/"))]
+
+
 def test_an_unknown_port_is_refused():
     with pytest.raises(ValueError, match="no board port 'rp2'"):
         shipping.device_files("rp2")
