@@ -3,14 +3,16 @@
 # Data calls (send/recv/read/write) go straight to the native socket and only
 # touch Python for the cases QuecPython defines differently.
 from ._ports import port as _p
-from ._lib import config as _config, board as _board
-from ._lib import firewall as _firewall
+from ._lib import board as _board
 from ._lib import limits as _limits
 from ._lib import modem as _modem
-from ._lib.sockargs import integer as _int, address as _address, service as _service
-from ._lib.sockargs import word as _word, bufsize as _bufsize, readsize as _readsize, name as _name
-from ._lib.sockargs import timeout as _timeout, backlog as _backlog, proto as _proto
-from ._lib.sockcalls import Guard, Dest, Waits, admit, accept, same, done
+from ._lib import sockconn as _c
+from ._lib.sockargs import integer as _int, service as _service, name as _name
+from ._lib.sockargs import word as _word, bufsize as _bufsize, readsize as _readsize
+from ._lib.sockargs import timeout as _timeout, proto as _proto
+from ._lib.sockcalls import Guard, Waits, admit, same, done
+from ._lib.sockconn import NEW as _NEW, CONNECTED as _CONNECTED, LISTEN as _LISTEN
+from ._lib.sockconn import CONNECTING as _CONNECTING, EOF as _EOF, CLOSED as _CLOSED, FAILED as _FAILED
 
 AF_INET = 2
 AF_INET6 = 10
@@ -25,10 +27,6 @@ TCP_CUSTOMIZE_PORT = 8  # QuecPython: a client that binds its own address
 SOL_SOCKET = 0xFFF
 SO_REUSEADDR = 0x0004
 TCP_KEEPALIVE = 0x02  # value in minutes, 1-120
-
-# Socket life, mapped to lwIP tcp_state numbers by getsocketsta(). A failed
-# connect reads as CLOSED (0) but, unlike a new socket, can't connect again.
-_NEW, _CONNECTING, _CONNECTED, _LISTEN, _EOF, _CLOSED, _FAILED = 0, 2, 4, 1, 7, -1, 100
 
 _err = _p.oserror
 
@@ -142,99 +140,11 @@ class socket:
             self._slow()  # later calls go through the wrappers: 103
         self._n.abort(self._s)  # wakes a thread blocked in recv/send on it
 
-    def _route_from(self):
-        # Which local address the traffic leaves from; none while no data call is up.
-        ip = self._ip
-        if ip is None:
-            ip = self._n.default_src or _modem.source()
-            if ip is None:
-                raise _err(113)  # EHOSTUNREACH: no netif to route through
-            self._ip = ip
-        elif ip in _modem.gone:
-            raise _err(113)
-
-    def bind(self, address):
-        host, port = _address(address)
-        if host == "":
-            host = _modem.default_ip(self._af == AF_INET6)
-        elif not self._n.is_literal(host) or (":" in host) != (self._af == AF_INET6):
-            raise _err(22)  # QuecPython binds IP literals only
-        self._key = self._n.bind(self._s, host, port, self._type)
-        self._bound = True
-        self._ip = host if self._key is None else self._key[0]  # a wildcard: the board's address
-
-    def listen(self, backlog=0):
-        if not self._bound and _board.get().own:  # the desktop's: never the host's wildcard
-            self.bind(("::" if self._af == AF_INET6 else "0.0.0.0", 0))  # not the kernel's wildcard
-        self._s.listen(_backlog(backlog))
-        self._st = _LISTEN
-
-    def accept(self):
-        if self._st == _CLOSED:
-            raise _err(9)
-        if self._type != SOCK_STREAM:
-            raise _err(95)  # EOPNOTSUPP, as lwIP and Linux say
-        if self._st != _LISTEN:
-            raise _err(22)  # lwIP: ERR_CLSD on a TCP netconn -> EINVAL
-        w = self._w
-        while True:
-            if w is not None:
-                w.accept()  # 110 at the deadline
-            ns, raw = accept(self._s, self._to)
-            ip, port = self._n.view(raw)
-            if _firewall.admits(ip):
-                break
-            ns.close()  # the listener firewall: closed before the app sees it
-            _config.log("firewall: refused %s:%d (not in the board's firewall allowlist)" % (ip, port))
-        if self._to is not None:
-            ns.settimeout(None)  # accepted sockets start blocking, as on the module
-        # ENFILE past the limit: the peer sees it closed. Its address is set
-        # before it is registered, so a data-call drop can't miss it.
-        conn = socket(self._af, self._type, self._proto, _native=ns, _src=self._ip)
-        conn._peer = (ip, port)
-        conn._fast()
-        return conn, ip, port
-
-    def _leave_from_default_nic(self):
-        # After set_default_NIC, unbound sockets leave from that NIC's address;
-        # on the desktop an unbound sender leaves from the board's own (the
-        # kernel would bind the host's wildcard).
-        n = self._n
-        self._s.bind(n.addr(n.default_src or _board.get().own(self._af == AF_INET6), 0))
-        self._bound = True
-
-    def connect(self, address):
-        if self._st == _CLOSED:
-            raise _err(9)
-        if self._type == SOCK_STREAM and self._st != _NEW:
-            raise _err(114)  # set before the attempt: a failed socket can't retry
-        host, port = _address(address)
-        ip = self._n.resolve(host)
-        if (":" in ip) != (self._af == AF_INET6):
-            raise _err(22)  # lwIP: a sockaddr of the other family is ERR_VAL
-        raw = self._n.route(ip, port, self._type)
-        self._route_from()
-        if self._n.default_src and not self._bound:
-            self._leave_from_default_nic()
-        self._peer = (ip, port)
-        self._st = _CONNECTING
-        _connect(self, raw)
-        self._connected()
-
-    def _connected(self):
-        with _limits.lock:
-            # The data call dropped while the connect was under way (before
-            # the abort could see this socket as connecting, or after).
-            dead = self._dead or self._ip in _modem.gone
-            if dead:
-                self._dead = True
-                self._st = _FAILED
-            else:
-                self._st = _CONNECTED
-        if dead:
-            self._n.abort(self._s)
-            raise _err(103)
-        self._fast()
+    # Binding, listening, accepting, connecting and the local address a socket
+    # leaves from: shim/_lib/sockconn.py (its functions are these methods).
+    bind, listen, accept, connect = _c.bind, _c.listen, _c.accept, _c.connect
+    _route_from, _leave_from_default_nic = _c._route_from, _c._leave_from_default_nic
+    _dest, _settle = _c._dest, _c._settle
 
     def send(self, buf):
         with self._g:
@@ -259,12 +169,6 @@ class socket:
         if not self._bound and (self._n.default_src or _board.get().own):
             self._leave_from_default_nic()
         return d.send(buf)
-
-    def _dest(self, address):
-        host, port = _address(address)
-        if not self._n.is_literal(host) or (":" in host) != (self._af == AF_INET6):
-            raise ValueError("sendto takes an IP address literal, not %r" % host)
-        return Dest(self, address if type(address) is tuple else (host, port), self._n.route(host, port, self._type))
 
     # Guarded native calls with one argument: two-parameter methods, so the
     # `with` keeps the frame on the C stack.
@@ -327,7 +231,7 @@ class socket:
             return done(self, self._s.write(buf))
 
     # A timed stream socket's wrappers where its Waits wait (see
-    # shim/_sockcalls.py), until it is connected (_go_native).
+    # shim/_lib/sockcalls.py), until it is connected (_go_native).
     def _wread(self, size=None):
         size = _readsize(size)
         with self._g:
@@ -344,8 +248,6 @@ class socket:
     def _wwrite(self, buf):
         with self._g:
             return self._w.write(buf)
-
-    read, readinto, readline, write = _read, _readinto, _readline, _write
 
     # What a socket without its own slots (UDP) answers; a stream socket's
     # instance slots, set in __init__, switch between these and the native ones.
@@ -401,20 +303,6 @@ class socket:
             return self._n.tcp_state(self._s)
         return 0 if st == _FAILED else st
 
-    def _settle(self):
-        # A non-blocking connect: an empty send says whether it finished.
-        try:
-            self._s.send(b"")
-        except OSError as e:
-            if e.errno != 11:
-                self._st = _FAILED
-            return self._st
-        try:
-            self._connected()
-        except OSError:
-            pass  # aborted: reads as closed
-        return self._st
-
     def fileno(self):
         return self._s.fileno()
 
@@ -432,23 +320,7 @@ class socket:
         return "<usocket.socket fd=%d state=%d>" % (self._s.fileno(), self.getsocketsta())
 
 
-def _connect(sock, raw):
-    try:
-        w = sock._w
-        if w is None:
-            sock._s.connect(raw)
-        else:
-            w.connect(raw)  # 110 at the deadline, never the kernel's SYN retries
-    except OSError as e:
-        if e.errno == 104 and sock._type == SOCK_STREAM:
-            # Accepted, then reset before connect() returned (a signal made the
-            # interpreter ask again): the connect succeeded; lwIP reports the
-            # reset on the next data call, so that call says 104.
-            sock._rst = True
-            return
-        if e.errno not in (115, 11):  # not merely in progress
-            sock._st = _FAILED
-        raise sock._fix(e)
+_c.socket = socket  # the class accept() makes its connections of
 
 
 def getaddrinfo(host, port, *_ignored):

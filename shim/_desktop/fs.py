@@ -31,6 +31,19 @@ def install(flash):
     builtins.open = open
 
 
+def layout(usr):
+    """(flash dir, bak folder) of a board whose /usr is the host folder `usr`:
+    the flash dir is QPYSHIM_FLASH, else usr's parent; the bak folder (the
+    board's /bak) is made there if missing. Both ports mount from this."""
+    flash = _o.getenv("QPYSHIM_FLASH") or usr.rstrip("/").rsplit("/", 1)[0]
+    bak = flash + "/bak"
+    try:
+        _o.mkdir(bak)
+    except OSError:
+        pass  # there already
+    return flash, bak
+
+
 def _where(path, strict=True):
     """(mount, board path) of an app's path: mount '' is the root itself; a
     path under no mount raises ENOENT (None without strict). As in LittleFS,

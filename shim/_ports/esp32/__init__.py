@@ -152,36 +152,12 @@ def waker():
     return _Waker()
 
 
-class _Uart:
-    # The board's own UART, read without waiting.
-    def __init__(self, n, baud, bits, parity, stop, flow):
-        import select
-
-        U = machine.UART
-        # QuecPython parity 0 none, 1 even, 2 odd -> the board's None, 0, 1;
-        # the 4 KiB hardware buffer is what the module's driver keeps.
-        self._u = U(int(n), baudrate=baud, bits=bits, parity=(None, 0, 1)[parity], stop=stop,
-                    flow=(U.RTS | U.CTS) if flow else 0, rxbuf=4096, timeout=0)
-        self._p = select.poll()
-        self._p.register(self._u, select.POLLIN)
-
-    def read(self, n):
-        return self._u.read(n) or b""
-
-    def readable(self, ms):
-        return bool(self._p.poll(ms))
-
-    def write(self, data):
-        return self._u.write(data)
-
-    def close(self):
-        self._u.deinit()
-
-
 def serial(path, baud, bits=8, parity=0, stop=1, flow=0):
     if parity > 2:
         raise OSError(22)  # mark/space parity: the ESP32's UART has none
-    return _Uart(path, baud, bits, parity, stop, flow)
+    from .line import Uart  # only a board with a modem on a UART loads it
+
+    return Uart(path, baud, bits, parity, stop, flow)
 
 
 _WATCHDOG = b"qpyshim:watchdog"  # left in RTC memory, which a reset keeps

@@ -71,32 +71,27 @@ def usr_dir():
 
 
 # The interpreter's own open: the shim reads host files with it (the config,
-# ptys, /proc), while the app's open is shim/_fs.py's once /usr is mounted.
+# ptys, /proc), while the app's open is shim/_desktop/fs.py's once /usr is mounted.
 _open = open
 open_host = _open
 fopen = _open  # a board path is the mounted folder's own path here
-fs = None  # shim/_fs.py once the board's filesystem is mounted
+fs = None  # shim/_desktop/fs.py once the board's filesystem is mounted
 _mounts = {}  # "/usr", "/bak" -> host folder
 
 
 def mount_usr(path):
     global fs
+    from ..._desktop import fs as _fs
+
     # /usr and /bak as on the module (customer_fs, customer_backup_fs): two
     # folders of the flash dir mounted in MicroPython's VFS.
-    flash = os.getenv("QPYSHIM_FLASH") or path.rstrip("/").rsplit("/", 1)[0]
-    bak = flash + "/bak"
-    try:
-        os.mkdir(bak)
-    except OSError:
-        pass  # there already
+    flash, bak = _fs.layout(path)
     os.mount(os.VfsPosix(path), "/usr")
     os.mount(os.VfsPosix(bak), "/bak")
     _mounts["/usr"], _mounts["/bak"] = path.rstrip("/"), bak
     os.chdir("/")  # QuecPython starts in / with "" on sys.path: import usr.x works
     if "" not in sys.path:
         sys.path.insert(0, "")
-    from ..._desktop import fs as _fs
-
     _fs.install(flash)
     fs = _fs
 
@@ -105,7 +100,7 @@ _host_vfs = []
 
 
 def frename(old, new):
-    # Both board paths are on one mount (shim/_fs.py checked). A mounted
+    # Both board paths are on one mount (shim/_desktop/fs.py checked). A mounted
     # VfsPosix builds both host paths in one buffer, so rename('/usr/a',
     # '/usr/b') renames b onto itself (ENOENT); a root-less VfsPosix takes
     # host paths as given.
@@ -250,49 +245,10 @@ def waker():
     return _Waker()
 
 
-class _Tty:
-    # A pty or serial device in raw mode with VMIN = VTIME = 0: a read returns
-    # what is waiting, b'' when nothing is, so no read ever blocks.
-    def __init__(self, path, baud, bits, parity, stop, flow):
-        import select
-        import termios
-
-        from ..._desktop.termios import cflag
-
-        f = _open(path, "r+b")
-        fd = f.fileno()
-        termios.setraw(fd)
-        a = termios.tcgetattr(fd)
-        a[6][6] = 0  # VMIN
-        a[6][5] = 0  # VTIME
-        a[2] = cflag(a[2], bits, parity, stop, flow)
-        speed = getattr(termios, "B%d" % baud, None)
-        if speed is not None:
-            a[4] = a[5] = speed
-        termios.tcsetattr(fd, termios.TCSANOW, a)
-        self._f = f
-        self._p = select.poll()
-        self._p.register(f, select.POLLIN)
-
-    def read(self, n):
-        return self._f.read(n) or b""
-
-    def readable(self, ms):
-        for _, ev in self._p.poll(ms):
-            if ev & 0x18:  # POLLHUP | POLLERR: the other end has gone
-                raise OSError(5)
-            return True
-        return False
-
-    def write(self, data):
-        return self._f.write(data)
-
-    def close(self):
-        self._f.close()
-
-
 def serial(path, baud, bits=8, parity=0, stop=1, flow=0):
-    return _Tty(path, baud, bits, parity, stop, flow)
+    from .line import Tty  # only a board with a modem on a serial line loads it
+
+    return Tty(path, baud, bits, parity, stop, flow)
 
 
 _POWER = {"restart": "USR1", "watchdog": "ALRM", "off": "USR2"}
@@ -322,7 +278,7 @@ def tls(sock, server_hostname, cert, key, ca):
 
 
 def gpio(n, direction, pull, level):
-    return None  # the desktop's GPIO bank is simulated (shim/_gpio.py)
+    return None  # the desktop's GPIO bank is simulated (shim/_lib/gpio.py)
 
 
 GPIO_EDGES = None
@@ -331,7 +287,7 @@ GPIO_EDGES = None
 # The GC signals every thread to scan its stack, and the interpreter retries
 # an interrupted recv/accept/connect with its whole timeout again: under
 # allocating threads a timeout never fires. usocket then waits itself, on a
-# deadline (shim/_sockcalls.py Waits).
+# deadline (shim/_lib/sockcalls.py Waits).
 TIMEOUTS_RESTART = True
 
 
