@@ -43,7 +43,7 @@ class _Later:
 
 def install(usr=None, config=None, stack=None):
     """Make QuecPython's module names importable; mount the app's /usr first.
-    Then build the board (shim/_board.py) from `config` (a dict; None: the
+    Then build the board (shim/_lib/board.py) from `config` (a dict; None: the
     port's config file) with `stack` (None: the one the config's "stack"
     section picks), and power it on."""
     import sys

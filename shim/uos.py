@@ -1,5 +1,5 @@
 # QuecPython uos: the interpreter's os functions; on the desktop board they
-# see the module's filesystem (/usr and /bak, shim/_fs.py), not the host's.
+# see the module's filesystem (/usr and /bak, shim/_desktop/fs.py), not the host's.
 from ._ports import port as _p
 
 _o = _p.os

@@ -260,7 +260,7 @@ class socket:
         timeout = _timeout(timeout)
         self._s.settimeout(timeout)  # blocking again, if Waits had made it non-blocking
         self._to = timeout
-        # Timed calls wait in Python (_sockcalls.Waits) where the native timeouts
+        # Timed calls wait in Python (_lib/sockcalls.Waits) where the native timeouts
         # restart when interrupted; a modem driver's sockets keep their own waits.
         if timeout and _board.get().waits:
             w = self._wc

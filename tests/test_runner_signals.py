@@ -14,7 +14,7 @@ from conftest import processes_with
 from qpyshim import runner
 
 # A stand-in for the board's interpreter: the first boot asks for a restart
-# the way shim/_port_cpython.py power() does (the signal that ends it); every
+# the way shim/_ports/cpython/__init__.py power() does (the signal that ends it); every
 # later boot stays "starting" for good, where a Ctrl-C can only end it with a
 # traceback and status 1, as Python's own start-up does.
 FAKE_BOARD = """

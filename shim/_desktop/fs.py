@@ -8,7 +8,7 @@
 # (EEXIST for mkdir), and / lists the mount points.
 # Here each mount point is a folder of the flash dir: the app's uos calls and
 # open() are checked against that layout before they reach the host, and
-# writes go through shim/_fs_flash.py, which charges them against the
+# writes go through shim/_desktop/fs_flash.py, which charges them against the
 # model's flash. Files opened for reading are the interpreter's own.
 import builtins
 from .._ports import port as _p

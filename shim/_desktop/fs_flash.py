@@ -1,7 +1,7 @@
 # The flash behind /usr and /bak: each partition is a LittleFS of the model's
 # size (the config's model.fs) in 4 KiB blocks, and what the app's files take
 # is charged against it, so that a full partition raises ENOSPC as LittleFS
-# does (LFS_ERR_NOSPC) and the host's disk never fills. Loaded by shim/_fs.py
+# does (LFS_ERR_NOSPC) and the host's disk never fills. Loaded by shim/_desktop/fs.py
 # the first time the app writes or asks statvfs.
 from .._ports import port as _p
 

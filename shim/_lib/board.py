@@ -6,10 +6,10 @@
 # stack of its own (as MiniMQTT takes a socket_pool).
 #
 # A powered-on board has: cfg (the config dict), port, net (the network
-# stack, the interface in shim/_stack.py), link (what stands behind
+# stack, the interface in shim/_lib/stack.py), link (what stands behind
 # dataCall's profile 1; None: the simulated modem), kind ("native", a modem
-# dialect, or the handed stack's own kind), modem (shim/_modem.py, booted from
-# this config), limits (shim/_limits.py), firewall (the listener allowlist),
+# dialect, or the handed stack's own kind), modem (shim/_lib/modem.py, booted from
+# this config), limits (shim/_lib/limits.py), firewall (the listener allowlist),
 # and what usocket asks of the stack beyond its calls: waits, own, down.
 # The modem's state and the limits live in their modules for the data path's
 # sake (usocket reads _modem.gone as a module global); a new board powers

@@ -17,7 +17,7 @@ PROFILES = {
 lock = _p.thread.allocate_lock()
 live = set()  # every socket the app has open: the limit's count, and what a data-call drop aborts
 
-# The port's defaults until a board powers on with its config (shim/_power.py).
+# The port's defaults until a board powers on with its config (shim/_lib/power.py).
 sockets, threads = _p.LIMITS["sockets"], None
 thread_stack = _p.LIMITS["thread_stack"]
 

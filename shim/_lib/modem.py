@@ -11,7 +11,7 @@ _netlock = _p.thread.allocate_lock()  # serialises set_network (update() takes `
 # dial.getPdpRange(): the model's own profile range, from the board config's
 # model.pdp_range (a per-series table, or the runner's pick from it: [1, 7]);
 # the docs' 1-3 for a model not in it. Set, with everything below that comes
-# from the config, when the board powers the modem on (shim/_power.py).
+# from the config, when the board powers the modem on (shim/_lib/power.py).
 PDP_RANGE = (1, 3)
 PROFILES = ()  # the profiles made so far (prof()), in order
 profiles = {}

@@ -1,6 +1,6 @@
 # A board powering on: its network stack picked, its limits and firewall
 # read, its modem booted from the config and the NV store. Run once per board
-# (shim/_board.py), which then drops this module: its code would otherwise
+# (shim/_lib/board.py), which then drops this module: its code would otherwise
 # stay on the heap for good, and a plain ESP32 has about 100 KB.
 from .._ports import port as _p
 
@@ -57,7 +57,7 @@ def _limits(board):
 
 def _nvload():
     # The board's NV store as the module reads it at power-on. Read here
-    # rather than through shim/_nv.py, which writes it: a boot that changes
+    # rather than through shim/_lib/nv.py, which writes it: a boot that changes
     # nothing does not pay for that module.
     import json
 

@@ -23,7 +23,7 @@
 # in Python where the port's timeouts restart) and `boot(board)` (called when
 # a board powers on with it: the desktop's vnet reads its tables there).
 #
-# The board (shim/_board.py) picks the stack when it powers on and holds it as
+# The board (shim/_lib/board.py) picks the stack when it powers on and holds it as
 # board.net (and the link as board.link); a test hands shim.install() its own
 # (shim.install(config={...}, stack=FakeStack()), see tests/fakestack.py).
 # Modules reach it through the board when called, never at import.

@@ -10,7 +10,7 @@
 #   pack(ip, port)        (ip, port) -> the address form the native socket takes
 #   unpack(addr)          native address -> (ip_str, port_int)
 #   inet_pton(af, ip)     raises OSError(22) on a malformed literal
-#                         (these three only where the stack is _vnet)
+#                         (these three only where the stack is _desktop/vnet)
 #   oserror(n)            an OSError whose str() holds the number and its name
 #   thread, time, os      the interpreter's own modules (MicroPython API)
 #   setsockopt_keepalive(sock, minutes) / setsockopt_reuseaddr(sock, on)
@@ -19,7 +19,7 @@
 #   mount_usr(path)       make `path` appear as /usr to the app
 #   privileged_ok()       True when ports < 1024 can be bound
 #   stack()               the network stack module: the desktop's virtual
-#                         network (_vnet) or the board's own (_boardnet)
+#                         network (_desktop/vnet) or the board's own (_ports/boardnet)
 #   link()                the driver behind dataCall (None: the simulated modem)
 #   app_done(code)        what the board does when main.py's app ends
 #   fd_count()            the process's open descriptors, -1 where there are none
@@ -28,9 +28,9 @@
 #   LIMITS                {"sockets": n or None, "thread_stack": bytes} defaults
 #   TIMEOUTS_RESTART      True where the interpreter retries an interrupted socket
 #                         call with its whole timeout (unix): usocket then waits
-#                         itself (_sockcalls.Waits); absent elsewhere
+#                         itself (_lib/sockcalls.Waits); absent elsewhere
 #   TICKS_30              True when the interpreter's ticks wrap at 2**30 as the
-#                         module's do (else utime gives the app _ticks30.py's)
+#                         module's do (else utime gives the app _desktop/ticks30.py's)
 #   NATIVE_STREAMS        True when the native read/readinto/readline/write of
 #                         a blocking socket already raise what QuecPython does
 #   STREAM_BASE           the class a modem driver's socket derives from

@@ -1,7 +1,7 @@
 # ESP32 boards on stock MicroPython (1.24 and newer). Their sockets already
 # take and return (ip, port) tuples and raise OSError(errno), so nothing is
 # converted here: the shim's sockets hand addresses straight through
-# (_boardnet), and the pack/unpack/inet_pton the desktop's _vnet needs are absent.
+# (_ports/boardnet), and the pack/unpack/inet_pton the desktop's _desktop/vnet needs are absent.
 import socket as _s
 import _thread as thread
 import time

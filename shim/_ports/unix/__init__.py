@@ -176,7 +176,7 @@ import machine  # noqa: E402  the builtin one, extended by shim.machine
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
 NATIVE_STREAMS = True  # read/readinto/readline/write on a timed-out socket raise OSError(110)
-TICKS_30 = False  # 64-bit: ticks wrap at 2**62; the app gets _ticks30.py
+TICKS_30 = False  # 64-bit: ticks wrap at 2**62; the app gets _desktop/ticks30.py
 # What a driver's socket derives from: an IOBase with ioctl() is pollable.
 import io as _io  # noqa: E402
 
