@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from .. import dialects, lifeline
-from .base import FAULTS, PtyLine, TcpLine
+from .base import FAULTS
+from .lines import PtyLine, TcpLine
 
 
 def add_parser(sub):

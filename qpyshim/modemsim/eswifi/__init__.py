@@ -1,5 +1,6 @@
-"""Inventek eS-WiFi (ISM43362) AT commands: the parser and Wi-Fi state
-(sim.py), the socket commands (sockets.py), the replies (replies.py)."""
+"""Inventek eS-WiFi (ISM43362) AT commands: the simulator (sim.py: Wi-Fi
+state and commands) owns the UART channel (channel.py) and the transport
+(sockets.py); replies.py is the pure reply forms."""
 
 from ...dialects import Dialect, TestRun
 

@@ -1,5 +1,5 @@
-"""The eS-WiFi simulator's reply forms and limits, shared by its command
-and socket halves."""
+"""The eS-WiFi simulator's replies, pure: their forms, the module's limits,
+the number fields it takes, and a reply the garble fault breaks."""
 
 PROMPT = b"\r\n> "
 MAX_DATA = 1460
@@ -23,3 +23,11 @@ def usage(text):
 
 def _num(text, lo, hi):
     return int(text) if text.isdigit() and lo <= int(text) <= hi else None
+
+
+def garbled(data):
+    """data with one byte of its OK (or ERROR) broken: a reply the driver
+    can't read."""
+    i = data.rfind(b"OK\r\n> ")
+    i = i + 1 if i >= 0 else data.rfind(b"ERROR") + 2
+    return data[:i] + bytes([data[i] ^ 0x55]) + data[i + 1:]

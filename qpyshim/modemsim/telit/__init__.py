@@ -1,6 +1,7 @@
 """Telit's AT socket commands (#SD, #SL, #SSENDEXT, #SRECV ...): the
-command parser and PDP/firewall state (sim.py), connIds (conn.py), the data
-path (data.py)."""
+simulator (sim.py: dispatch, PDP contexts) owns the UART (uart.py), the
+firewall (firewall.py) and the connIds (sockets.py, their data path in
+data.py); codec.py parses arguments."""
 
 from ...dialects import Dialect, Option, TestRun
 

@@ -1,5 +1,6 @@
-"""Sierra Wireless Open AT IP Connectivity (WIP): +WIPBR/+WIPCREATE/+WIPDATA
-(sim.py), sockets and the data path (data.py)."""
+"""Sierra Wireless Open AT IP Connectivity (WIP): the simulator (sim.py: the
+stack, the bearer, the AT commands) owns the UART (uart.py) and the socket
+table (sockets.py, its data path in data.py); codec.py is pure."""
 
 from ...dialects import Dialect, Option, TestRun
 

@@ -1,5 +1,6 @@
-"""Digi XBee Cellular in API mode: binary frames (xbee/sim.py), AT
-settings over 0x08 frames (at.py)."""
+"""Digi XBee Cellular in API mode: the simulator (sim.py) owns its frame
+reader (frames.py, pure) and its socket table (sockets.py); AT settings
+over 0x08 frames are at.py."""
 
 from ...dialects import Dialect, Option, TestRun
 

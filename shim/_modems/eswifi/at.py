@@ -16,7 +16,7 @@
 # SLACK before it is given up as garbled.
 #
 # Pure: no I/O, no driver state; channel.py arms it and takes its replies.
-from ..atline import _find
+from ..atline import _find, digits
 
 TRAILER = b"\r\nOK\r\n> "
 PROMPT = b"> "
@@ -160,6 +160,6 @@ def errno_of(lines, default=5):
 
 def ip_or_none(text):
     p = text.split(".")
-    if len(p) != 4 or not all(x.isdigit() and int(x) < 256 for x in p):
+    if len(p) != 4 or not all(digits(x) and int(x) < 256 for x in p):
         return None
     return text

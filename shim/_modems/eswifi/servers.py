@@ -5,7 +5,7 @@
 # no state of its own (the arrivals wait in the driver's table), so
 # functions of the driver `d` (no per-driver object on the heap): they use
 # its socket table, lock, regs, arrivals, socket() and command channel.
-from ..atline import fields
+from ..atline import fields, digits
 from ..core import Deadline, FOREVER, CONNECTED, CLOSED
 from .at import ip_or_none
 
@@ -19,7 +19,7 @@ def announce(d, line):
         ip, _, port = line[19:].decode().partition(":")
     except UnicodeError:
         return
-    if ip_or_none(ip) is None or not port.isdigit():
+    if ip_or_none(ip) is None or not digits(port):
         return
     with d.lock:
         waiting = idle_servers(d)

@@ -7,7 +7,7 @@
 # (no per-driver object on the heap); they work on its socket table
 # through find(), own(), socket(), lock, socks, creates and orphans, and
 # tell it of a lost link (link_lost).
-from ..atline import fields, ints
+from ..atline import fields, ints, digits
 from ..core import CONNECTED, LISTENING
 from .codec import ERRNO, sid, code
 
@@ -72,7 +72,7 @@ def urc(d, line):
     elif head == b"+WIPERROR" and len(f) > 2:
         s = d.find(id)
         if s is not None:
-            s.ended(ERRNO.get(int(f[2]), 5) if f[2].isdigit() else 5)
+            s.ended(ERRNO.get(int(f[2]), 5) if digits(f[2]) else 5)
 
 
 def announced(d, id, f):
@@ -82,12 +82,12 @@ def announced(d, id, f):
     x = s.extra
     with s.lock:
         if id >> 4 == 2:
-            s.pending = int(f[2]) if len(f) > 2 and f[2].isdigit() and int(f[2]) else 1
+            s.pending = int(f[2]) if len(f) > 2 and digits(f[2]) and int(f[2]) else 1
         else:
             i = id & 15
             x.held[i] = x.held.get(i, 0) + 1
             s.pending = held(s)  # select.poll reads it
-            if x.udp.get(i) is None and len(f) > 4 and f[4].isdigit() and len(x.ann) < 64:
+            if x.udp.get(i) is None and len(f) > 4 and digits(f[4]) and len(x.ann) < 64:
                 x.ann.append((f[3], int(f[4])))
     s.ev.wake()
 

@@ -8,7 +8,7 @@
 # object on the heap); they work through its uart, the urcs functions,
 # find(), held(), lock, creates and the command lock.
 from ..._ports import port as _p
-from ..atline import fields, ints
+from ..atline import fields, ints, digits
 from ..core import Deadline, FOREVER, CONNECTED, LISTENING
 from . import urcs
 from .codec import sid
@@ -145,7 +145,7 @@ def peers(d, listener):
             u.to_at()
             for ln in u.ok("AT+WIPCREATE?", collect=b"+WIPCREATE:"):
                 f = fields(ln[11:].decode())
-                if len(f) > 4 and f[0] == "2" and f[1].isdigit() and f[4].isdigit():
+                if len(f) > 4 and f[0] == "2" and digits(f[1]) and digits(f[4]):
                     found[sid(2, int(f[1]))] = (f[3], int(f[4]))
     except OSError:
         pass

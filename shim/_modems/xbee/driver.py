@@ -3,141 +3,10 @@
 # readiness, address and DNS, and modem status (0x8A) for the data link.
 from ..._ports import port as _p
 from ..._lib import config as _config
+from . import codec as _c
 from ..core import Driver, Deadline, wait_until, limit_of, FOREVER, QUIET_MS, CONNECTING, CONNECTED, LISTENING
 
 _err = _p.oserror
-_ESC = (0x7E, 0x7D, 0x11, 0x13)
-MAX_FRAME = 1600  # longest frame data we take: a 1500-byte payload and its header
-
-
-def checksum(data):
-    return 0xFF - (sum(data) & 0xFF)
-
-
-def encode(data, escaped=False):
-    """One API frame around frame data (the type byte and its fields)."""
-    n = len(data)
-    body = bytearray((n >> 8, n & 0xFF))
-    body.extend(data)
-    body.append(checksum(data))
-    if escaped:
-        out = bytearray()
-        for b in body:
-            if b in _ESC:
-                out.append(0x7D)
-                out.append(b ^ 0x20)
-            else:
-                out.append(b)
-        body = out
-    return b"\x7e" + bytes(body)
-
-
-class Decoder:
-    """Bytes in, whole frames' data out. A bad checksum or an oversized
-    length drops the frame and looks again for a 0x7E from just after the
-    one that started it (in mode 1 a good frame may hide in what a bad
-    length swallowed); in mode 2 a raw 0x7E always starts a new frame.
-    `bad` counts the frames dropped."""
-
-    def __init__(self, escaped=False):
-        self.escaped = escaped
-        self.buf = bytearray()  # the frame's data and checksum, unescaped
-        self.raw = bytearray()  # mode 1: the frame's bytes as they came, for a rescan
-        self.need = -1  # -1: looking for 0x7E; -2/-3: the length bytes; else bytes left
-        self.n = 0
-        self.esc = False
-        self.bad = 0
-
-    def feed(self, data):
-        return self._run([data])
-
-    def flush(self):
-        """The line went quiet inside a frame: a module sends a frame's bytes
-        back to back, so this one is broken (a 0x7E in noise with a length
-        that would swallow the replies to come). Drop it, read its bytes again."""
-        if self.need == -1:
-            return []
-        return self._run(self._drop(b""))
-
-    def _run(self, todo):
-        out = []  # todo: chunks still to read; a dropped frame puts its bytes back first
-        while todo:
-            again = self._feed(todo.pop(0), out)
-            if again:
-                todo[:0] = again
-        return out
-
-    def _feed(self, data, out):
-        esc_mode = self.escaped
-        for i in range(len(data)):
-            b = data[i]
-            if b == 0x7E and (esc_mode or self.need == -1):
-                if self.need != -1:
-                    self.bad += 1  # a delimiter inside a frame: resync on it
-                self.need, self.n, self.esc = -2, 0, False
-                self.buf = bytearray()
-                self.raw = bytearray()
-                continue
-            if self.need == -1:
-                continue  # noise between frames
-            if not esc_mode:
-                self.raw.append(b)
-            elif self.esc:
-                b ^= 0x20
-                self.esc = False
-            elif b == 0x7D:
-                self.esc = True
-                continue
-            if self.need == -2:
-                self.n, self.need = b << 8, -3
-            elif self.need == -3:
-                self.n |= b
-                if not 0 < self.n <= MAX_FRAME:
-                    return self._drop(data[i + 1:])
-                self.need = self.n + 1  # the data, then the checksum
-            else:
-                self.buf.append(b)
-                self.need -= 1
-                if self.need == 0:
-                    if sum(self.buf) & 0xFF == 0xFF:
-                        out.append(bytes(self.buf[:-1]))
-                        self.need = -1
-                        self.buf = bytearray()
-                        self.raw = bytearray()
-                    else:
-                        return self._drop(data[i + 1:])
-
-    def _drop(self, rest):
-        # What to read next, in order: in mode 1 the dropped frame's own bytes
-        # (a frame may start inside them), then the rest of the chunk. Handed
-        # back rather than read here: noise full of bad frames must not nest
-        # calls (an ESP32 thread's stack is small).
-        self.bad += 1
-        again = bytes(self.raw) if not self.escaped else b""
-        self.need, self.buf, self.raw = -1, bytearray(), bytearray()
-        return [again, rest] if again else [rest]
-
-
-def _ip(b):
-    return "%d.%d.%d.%d" % (b[0], b[1], b[2], b[3])
-
-
-def _ip_bytes(ip):
-    return bytes(int(x) for x in ip.split("."))
-
-
-# 0xCF socket states -> errno; 03 and 07 are the peer's end (seed 002 shows
-# a remote close as 07), 0C a reset.
-_STATE_ERR = {1: -202, 2: 111, 4: 110, 5: 5, 6: 113, 8: 5, 9: 113, 0x0A: 105, 0x0B: 9,
-              0x0C: 104, 0x0D: 110, 0x0E: 103}
-# 0x89 transmit status -> errno
-_TX_ERR = {0x20: 107, 0x21: 5, 0x22: 101, 0x2C: 22, 0x32: 105, 0x74: 90, 0x76: 104, 0x78: 22,
-           0x79: 22, 0x7A: 22, 0x80: 111, 0x81: 104, 0x83: 107, 0x87: 107, 0x88: 89, 0x89: 110,
-           0x8A: 103}
-# 0xC0-0xC6 request status -> errno
-_REQ_ERR = {1: 22, 2: 22, 3: 114, 4: 106, 0x20: 9, 0x22: 101, 0x31: 5, 0x32: 23, 0x7B: 93,
-            0x7E: 16, 0x85: 5, 0x86: 22}
-_LISTEN_ERR = {1: 22, 2: 5, 3: 98, 0x20: 9}
 
 
 class XBee(Driver):
@@ -148,7 +17,7 @@ class XBee(Driver):
     def __init__(self, line, cfg):
         Driver.__init__(self, line, cfg)
         self.escaped = int(cfg.get("api_mode", 1)) == 2
-        self.dec = Decoder(self.escaped)
+        self.dec = _c.Decoder(self.escaped)
         self.fid = 0
         self.want_fid = 0  # the request in flight
         self.want_type = 0
@@ -160,7 +29,7 @@ class XBee(Driver):
 
     # -- frames ------------------------------------------------------------------
     def _send_frame(self, data):
-        self.write(encode(data, self.escaped))
+        self.write(_c.encode(data, self.escaped))
 
     def call(self, ftype, fields, reply_type, timeout_ms=None, limit=None):
         """Send a request frame; its response's fields after the frame ID.
@@ -183,7 +52,7 @@ class XBee(Driver):
             self.frame(f)
 
     def resync(self):
-        self.dec = Decoder(self.escaped)
+        self.dec = _c.Decoder(self.escaped)
 
     def wait_ms(self):
         return QUIET_MS if self.dec.need != -1 else FOREVER
@@ -211,11 +80,11 @@ class XBee(Driver):
         elif t == 0xCE and len(f) >= 10:
             s = self.find(f[2])
             if s is not None:
-                s.datagram(f[10:], (_ip(f[3:7]), (f[7] << 8) | f[8]))
+                s.datagram(f[10:], (_c.ip(f[3:7]), (f[7] << 8) | f[8]))
         elif t == 0xCF and len(f) >= 3:
             self._state(f[1], f[2])
         elif t == 0xCC and len(f) >= 9:
-            self._client(f[1], f[2], _ip(f[3:7]), (f[7] << 8) | f[8])
+            self._client(f[1], f[2], _c.ip(f[3:7]), (f[7] << 8) | f[8])
         elif t == 0x8A and len(f) >= 2:
             self._modem_status(f[1])
 
@@ -232,7 +101,7 @@ class XBee(Driver):
         if st == 0:
             return
         self.forget(s)  # any other state: the modem has freed the ID
-        s.ended(0 if st in (3, 7) else _STATE_ERR.get(st, 5))
+        s.ended(0 if st in (3, 7) else _c.errno(_c.STATE_ERR, st))
 
     def _client(self, lid, cid, ip, port):
         listener = self.find(lid)
@@ -318,7 +187,7 @@ class XBee(Driver):
         self.registered = up
         if up:
             st, my = self.at(b"MY")
-            self.set_link(True, _ip(my) if st == 0 and len(my) == 4 else None)
+            self.set_link(True, _c.ip(my) if st == 0 and len(my) == 4 else None)
         else:
             self.set_link(False)
         return up
@@ -339,7 +208,7 @@ class XBee(Driver):
         st, ip = self.at(b"LA", host.encode())
         if st != 0 or len(ip) != 4:
             raise _err(-202)
-        return _ip(ip)
+        return _c.ip(ip)
 
     # -- sockets -----------------------------------------------------------------------
     def _create(self, sock, limit=None):
@@ -352,22 +221,22 @@ class XBee(Driver):
                     self.own(sock, r[0])
                     return
             if r[1] != 0x32 or attempt:
-                raise _err(_REQ_ERR.get(r[1], 5))
+                raise _err(_c.errno(_c.REQ_ERR, r[1]))
             self._sweep()  # no socket free: some may be held for nobody
 
     def connect(self, sock, ip, port):
         lim = limit_of(sock)  # the whole connect ends by then, not each frame
         self._create(sock, lim)
         sock.extra = None
-        r = self.call(0x42, bytes((sock.id, port >> 8, port & 0xFF, 0)) + _ip_bytes(ip), 0xC2, limit=lim)
+        r = self.call(0x42, bytes((sock.id, port >> 8, port & 0xFF, 0)) + _c.ip_bytes(ip), 0xC2, limit=lim)
         if r[1] != 0:
-            raise _err(_REQ_ERR.get(r[1], 5))
+            raise _err(_c.errno(_c.REQ_ERR, r[1]))
         if not wait_until(sock.ev, lambda: sock.extra is not None, lim.left() / 1000 if lim else self.connect_s):
             self.close(sock, CONNECTING, Deadline(0.5) if lim else None)  # half a second at most to tidy up
             raise _err(110)
         if sock.extra:
             sock.id = None
-            raise _err(_STATE_ERR.get(sock.extra, 5))
+            raise _err(_c.errno(_c.STATE_ERR, sock.extra))
 
     def bind(self, sock, port):
         self._create(sock)
@@ -376,7 +245,7 @@ class XBee(Driver):
     def _listen(self, sock, port):
         r = self.call(0x46, bytes((sock.id, port >> 8, port & 0xFF)), 0xC6)
         if r[1] != 0:
-            raise _err(_LISTEN_ERR.get(r[1], 5))
+            raise _err(_c.errno(_c.LISTEN_ERR, r[1]))
 
     def listen(self, sock, port, backlog):
         self._create(sock)
@@ -386,7 +255,7 @@ class XBee(Driver):
     def _tx(self, ftype, fields, limit=None):
         r = self.call(ftype, fields, 0x89, limit=limit)
         if r[0] != 0:
-            raise _err(_TX_ERR.get(r[0], 5))
+            raise _err(_c.errno(_c.TX_ERR, r[0]))
 
     def send(self, sock, data):
         self._tx(0x44, bytes((sock.id, 0)) + data, limit_of(sock))
@@ -398,7 +267,7 @@ class XBee(Driver):
             self.next_port = self.next_port + 1 if self.next_port < 65535 else 49152
             sock.local = ("0.0.0.0", self.next_port)
             self._listen(sock, self.next_port)  # a UDP socket sends from a bound port
-        self._tx(0x45, bytes((sock.id,)) + _ip_bytes(ip) + bytes((port >> 8, port & 0xFF, 0)) + data, limit_of(sock))
+        self._tx(0x45, bytes((sock.id,)) + _c.ip_bytes(ip) + bytes((port >> 8, port & 0xFF, 0)) + data, limit_of(sock))
         return len(data)
 
     def close(self, sock, was, limit=None):

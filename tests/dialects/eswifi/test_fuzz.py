@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from modemkit import QuietLine
 from shim._modems.eswifi.driver import EsWifi
-from shim._modems.eswifi.at import ACCEPTED, MAX_LINE, MAX_LINES, SLACK, TRAILER, Replies
+from shim._modems.eswifi.at import ACCEPTED, MAX_LINE, MAX_LINES, SLACK, TRAILER, Replies, ip_or_none
 from shim._modems.core import CLOSED, LISTENING
 
 FAST = settings(max_examples=150, deadline=None)
@@ -152,5 +152,24 @@ def test_the_drivers_parse_survives_anything_and_still_accepts(pieces):
         assert ok and body[-1] == b"1"
     finally:
         # No module answers here: a socket's close (CPython's IOBase finaliser) would wait.
+        for s in [listener] + [c for c, _ in listener.clients]:
+            s.st = CLOSED
+
+
+def test_a_non_ascii_digit_in_an_accepted_line_is_refused_not_raised():
+    # CPython's str.isdigit takes '\u00b9' and int() then refuses it; on
+    # MicroPython isdigit is ASCII only. Either way the line names no client.
+    assert ip_or_none("10.0.0.\u00b9") is None and ip_or_none("10.0.0.1") == "10.0.0.1"
+    d = EsWifi(QuietLine(), {})
+    listener = d.socket(1)
+    d._take(listener, 2)
+    listener.st = LISTENING
+    try:
+        d.parse(b"\r\n" + ACCEPTED + b"127.0.0.1:42\xc2\xb9\r\n> ")
+        d.parse(b"\r\n" + ACCEPTED + b"127.0.0.\xc2\xb9:42\r\n> ")
+        assert listener.clients == []
+        d.parse(b"\r\n" + ACCEPTED + b"127.0.0.1:4242\r\n> ")
+        assert [addr for _, addr in listener.clients] == [("127.0.0.1", 4242)]
+    finally:
         for s in [listener] + [c for c, _ in listener.clients]:
             s.st = CLOSED

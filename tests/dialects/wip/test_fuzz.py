@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import Board
 
 from modemkit import QuietLine
-from shim._modems.core import CONNECTED
+from shim._modems.core import CLOSED, CONNECTED
 from shim._modems.wip.driver import Wip
 from shim._modems.wip.codec import DGRAMS, LINES, MAX_DGRAM, MAX_LINE, STREAM, Stream, escape, sid
 
@@ -87,6 +87,23 @@ def test_an_oversized_line_is_cut_and_the_next_one_read(n, tail):
     d.reply, d.waiting = None, True
     d.parse(b"\r\nOK\r\n")
     assert d.reply == b"OK"
+
+
+def test_a_non_ascii_digit_in_a_urc_field_is_refused_not_raised():
+    # CPython's str.isdigit takes '\u00b9' and int() then refuses it; on
+    # MicroPython isdigit is ASCII only. Either way the field is garbage.
+    d = driver()
+    s = d.socket(1)
+    s.st = CONNECTED
+    d.own(s, sid(2, 1))
+    d.parse(b"\r\n+WIPDATA: 2,1,\xc2\xb9\r\n")
+    assert s.pending == 1  # a count it cannot read: some data, as for an empty one
+    d.parse(b"\r\n+WIPERROR: 2,1,\xc2\xb9\r\n")
+    assert s.err == 5  # as for +WIPERROR: 2,1,zz
+    d.reply, d.waiting = None, True
+    d.parse(b"\r\nOK\r\n")
+    assert d.reply == b"OK"
+    s.st = CLOSED  # no modem answers here: the finaliser's close must not wait
 
 
 def mapped(d, proto):

@@ -2,7 +2,7 @@
 dataCall callback (the generic ones: tests/test_modem_faults.py)."""
 
 from modemkit import CONNECT, simulator, stack
-from shim._modems.xbee.driver import encode
+from shim._modems.xbee.codec import encode
 
 
 def test_xbee_reset_status_frame_on_micropython(mboard, peer_server):

@@ -5,7 +5,8 @@ grows without bound, and a good frame after garbage is still decoded."""
 from hypothesis import given, settings, strategies as st
 
 from modemkit import QuietLine
-from shim._modems.xbee.driver import MAX_FRAME, Decoder, XBee, encode
+from shim._modems.xbee.codec import MAX_FRAME, Decoder, encode
+from shim._modems.xbee.driver import XBee
 
 FRAME = st.binary(min_size=1, max_size=MAX_FRAME)
 FAST = settings(max_examples=200, deadline=None)

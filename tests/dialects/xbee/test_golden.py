@@ -12,7 +12,7 @@ import ptywire
 from conftest import Board
 from ptywire import PtyWire
 from modemkit import simulator
-from shim._modems.xbee.driver import Decoder, encode
+from shim._modems.xbee.codec import Decoder, encode
 
 
 def h(text):
@@ -72,7 +72,7 @@ def test_escaped_vector_on_cpython():
 def test_vectors_on_micropython(tmp_path):
     board = Board(tmp_path, "micropython")
     cases = VECTORS + [ESCAPED]
-    src = "from shim._modems.xbee.driver import encode, Decoder\nimport ubinascii\n"
+    src = "from shim._modems.xbee.codec import encode, Decoder\nimport ubinascii\n"
     src += "cases = %r\n" % [(h(d), h(w), i == len(cases) - 1) for i, (d, w) in enumerate(cases)]
     src += (
         "for d, w, esc in cases:\n"

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from modemrig import clean, fuzz_test, inject, recovers, rig, went_down
-from shim._modems.xbee.driver import encode
+from shim._modems.xbee.codec import encode
 
 UNEXPECTED = [encode(b"\x8a\x00"), encode(b"\x8a\x01"), encode(b"\x8a\x02"), encode(b"\x8a\x03"),
               encode(b"\xcf\x00\x07"), encode(b"\xcf\x01\x0c"), encode(b"\xcf\x02\x03"), encode(b"\xcf\x00\x00"),
