@@ -105,12 +105,6 @@ def driver(kind):
         raise ValueError('stack "driver": no modem dialect named %r (%s)' % (kind, e))
     D = getattr(mod, "Driver", None)
     if D is None:
-        # Until every dialect package exports Driver: the class in its
-        # driver module that names the dialect.
-        mod = __import__(__name__ + "." + kind + ".driver", None, None, ("NAME",))
-        for v in mod.__dict__.values():
-            if isinstance(v, type) and getattr(v, "NAME", None) == kind and hasattr(v, "init"):
-                return v
         raise ValueError('stack "driver": the %r package exports no Driver' % (kind,))
     return D
 

@@ -1,0 +1,3 @@
+# The dialect package exports its driver as Driver: the shim finds a modem
+# driver by its folder name alone (shim/_modems/__init__.py).
+from .driver import EsWifi as Driver  # noqa: F401
