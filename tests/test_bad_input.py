@@ -3,14 +3,12 @@ input and wrong-state calls on usocket, dataCall and checkNet, each with the
 exact exception QuecPython raises (where the spec says) or the clear one the
 layer gives (TypeError/ValueError with a message, OSError with a Linux errno).
 
-Every call is evaluated in one app per runtime (micropython, cpython); the
-parametrised tests only read those two transcripts. Sockets all have timeouts,
+Every call is evaluated in one app per runtime (micropython, cpython), run
+in-process on a fresh board (tests/inproc/host.py run_apps); the parametrised
+tests only read those two transcripts. Sockets all have timeouts,
 and the only peers are loopback sockets the app makes itself on ports above
 1024, so no case can hang or send anything off the machine."""
 
-import fcntl
-import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -465,40 +463,22 @@ print('done', 1)
 """
 
 
-def _run_both(tmp):
-    from conftest import Board
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """The two transcripts, made once per test session even when xdist splits
+    this file over several workers (tests/inproc/host.py once): the app runs
+    in-process, on a fresh board, in one interpreter per runtime."""
+    from conftest import Result
+    from inproc.host import once, run_apps
 
     code = "CALLS = %r\n" % [c for c, _, _ in CASES] + SNIPPET
 
     def one(rt):
-        d = tmp / rt
-        d.mkdir()
-        r = Board(d, rt).run(code, timeout=90)
-        return rt, {"code": r.code, "out": r.out, "err": r.err}
+        return rt, once(tmp_path_factory, "bad_input_" + rt,
+                        lambda work: run_apps({"bad_input": {"source": code}}, rt, work, 90)["bad_input"])
 
     with ThreadPoolExecutor(2) as pool:
-        return dict(pool.map(one, RUNTIMES))
-
-
-@pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    """The two transcripts, made once per test session even when xdist splits
-    this file over several workers: the first worker runs the apps, the others
-    read what it saved in the session's shared temp dir."""
-    from conftest import Result
-
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    saved = shared / "bad_input_results.json"
-    with open(shared / "bad_input_results.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if saved.exists():
-            data = json.loads(saved.read_text())
-        else:
-            work = shared / "bad_input_apps"
-            work.mkdir(exist_ok=True)
-            data = _run_both(work)
-            saved.write_text(json.dumps(data))
+        data = dict(pool.map(one, RUNTIMES))
     return {rt: Result(v["code"], v["out"], v["err"]) for rt, v in data.items()}
 
 

@@ -12,7 +12,8 @@ sys_bus.md, umqtt.md (callbacks are functions; None unregisters where the
 doc says so). Where the module is silent the choice is the shim's and is a
 row of the choices table in shim/README.md.
 
-All calls run in one app per runtime; the tests only read the transcripts."""
+All calls run in one app per runtime, in-process on a fresh board
+(tests/inproc/host.py app_result); the tests only read the transcripts."""
 
 import json
 
@@ -177,11 +178,10 @@ print('results', ujson.dumps(out))
 
 @pytest.fixture(scope="module", params=["micropython", "cpython"])
 def results(request, tmp_path_factory):
-    from conftest import Board
+    from inproc.host import app_result  # in-process, once per session (not per xdist worker)
 
-    b = Board(tmp_path_factory.mktemp("badmore"), request.param)
     src = APP.replace("CALLS", repr(json.dumps([c for c, _ in CASES])))
-    r = b.run(src, timeout=90)
+    r = app_result(tmp_path_factory, "bad_input_more_" + request.param, request.param, src, timeout=90)
     assert r.code == 0, r
     got = r.value("results")
     return json.loads(got) if isinstance(got, str) else got

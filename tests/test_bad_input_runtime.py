@@ -1,6 +1,8 @@
 """Wrong calls into the system, cellular, peripheral and network-library
 modules: each gets the exception (or the -1) QuecPython gives, or a clear one
-where it is silent, on both runtimes; none crashes the app or hangs."""
+where it is silent, on both runtimes; none crashes the app or hangs. The
+calls run in one app per runtime, in-process on a fresh board
+(tests/inproc/host.py app_result)."""
 
 import pytest
 
@@ -84,11 +86,10 @@ print('results', ujson.dumps(out))
 def results(request, tmp_path_factory):
     import json
 
-    from conftest import Board
+    from inproc.host import app_result  # in-process, once per session (not per xdist worker)
 
-    b = Board(tmp_path_factory.mktemp("bad"), request.param)
     src = APP.replace("CALLS", repr(json.dumps([c for c, _ in CASES])))
-    r = b.run(src, timeout=60)
+    r = app_result(tmp_path_factory, "bad_input_runtime_" + request.param, request.param, src, timeout=60)
     assert r.code == 0, r
     return json.loads(r.value("results") if isinstance(r.value("results"), str)
                       else json.dumps(r.value("results")))

@@ -4,10 +4,15 @@ from (tables in tests/conformance/, one file per module; README.md there).
 
 All the rows of a module are evaluated in ONE app per runtime (micropython,
 cpython); the parametrised tests only read the two transcripts, so hundreds of
-rows cost a few board runs. A row the shim does not (yet) get right carries
-`missing=`: it is a strict xfail, so it fails as soon as the shim is fixed and
-the marker has to go."""
+rows cost a few board runs. Most tables' apps run in-process
+(tests/inproc/app_cases.py: each on a fresh board with the table's
+NET, in a few interpreters per runtime); a table that needs a process of its
+own (restarts, threads outliving main, the interpreter's own stdout/stderr)
+says why in OWN_PROCESS and runs as `qpyshim run` runs an app. A row the
+shim does not (yet) get right carries `missing=`: it is a strict xfail, so it
+fails as soon as the shim is fixed and the marker has to go."""
 
+import contextlib
 import fcntl
 import importlib
 import json
@@ -83,6 +88,41 @@ def app_source(name):
     t = table(name)
     rows = [(r.setup, r.code) for r in t.ROWS]
     return "ROWS = %r\n" % rows + t.PRELUDE + RUNNER
+
+
+def inproc(name):
+    """Whether a table's app runs in-process (tests/inproc/app_cases.py,
+    a fresh board per table in one interpreter per runtime); a table that needs
+    a process of its own says why in OWN_PROCESS."""
+    return not getattr(table(name), "OWN_PROCESS", None)
+
+
+# The in-process tables run in a few interpreters per runtime, all at once:
+# the rows of these wait on timeouts or their threads for seconds (usocket
+# ~15 s, net ~8 s, _thread, umqtt and uwebsocket ~5 s each), so each gets an
+# interpreter of its own; the rest (~6 s together) share one. The
+# interpreters mostly wait, so running them side by side costs little CPU.
+ALONE = ("usocket", "net", "_thread", "umqtt", "uwebsocket")
+
+
+def chunk(name):
+    return name if name in ALONE else "rest"
+
+
+def _run_inproc(tables, rt, work):
+    """These in-process tables' transcripts on runtime rt: {name: {code, out, err}}."""
+    from inproc.host import run_apps
+
+    apps = {}
+    with contextlib.ExitStack() as stack:
+        for name in tables:
+            t = table(name)
+            net = dict(getattr(t, "NET", None) or {})
+            loop = stack.enter_context(UartLoop(getattr(t, "UART_LOOP", ())))
+            if loop.paths:
+                net["uart"] = loop.paths
+            apps[name] = {"source": app_source(name), "net": net, "files": getattr(t, "FILES", None)}
+        return run_apps(apps, rt, work, case_timeout=max(getattr(table(n), "TIMEOUT", 45) for n in tables))
 
 
 def _run_both(name, work):
@@ -170,12 +210,38 @@ def _lock(f, seconds):
             time.sleep(0.05)  # a bounded poll of a file lock, not synchronisation by sleep
 
 
+def _inproc_transcripts(tmp_path_factory):
+    """Every in-process table's transcripts on both runtimes into _cache: each
+    chunk's interpreters made once per session (as transcripts() below), all
+    chunks started together by the first worker that needs one."""
+    from conftest import Result
+    from inproc.host import once
+
+    chunks = {}
+    for m in MODULES:
+        if inproc(m):
+            chunks.setdefault(chunk(m), []).append(m)
+
+    def one(job):
+        c, rt = job
+        return rt, once(tmp_path_factory, "conformance_inproc_%s_%s" % (c, rt),
+                        lambda work: _run_inproc(chunks[c], rt, work))
+
+    jobs = [(c, rt) for c in chunks for rt in RUNTIMES]
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        for rt, data in pool.map(one, jobs):
+            for n, v in data.items():
+                _cache.setdefault(n, {})[rt] = Result(v["code"], v["out"], v["err"])
+
+
 def transcripts(name, tmp_path_factory):
     """A module's two transcripts, made once per session even when xdist
     splits the rows over workers: the first worker to need a module runs its
     apps, the others read what it saved in the session's shared temp dir."""
     from conftest import Result
 
+    if name not in _cache and inproc(name):
+        _inproc_transcripts(tmp_path_factory)
     if name not in _cache:
         base = tmp_path_factory.getbasetemp()
         shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base

@@ -1,8 +1,10 @@
 """dataCall and checkNet against the simulated modem of the desktop board."""
 
+from inproc.fixtures import inboard  # noqa: F401  (a fixture: its runs are in-process)
 
-def test_getinfo_shapes(board):
-    r = board.run("""
+
+def test_getinfo_shapes(inboard):
+    r = inboard.run("""
 import dataCall
 print('v4', dataCall.getInfo(1, 0))
 print('v6', dataCall.getInfo(1, 1))
@@ -21,8 +23,8 @@ print('kinds', [type(dataCall.getInfo(1, 0)).__name__, type(dataCall.getInfo(1, 
     assert r.value("kinds") == ["tuple", "list"]
 
 
-def test_activate_deactivate_and_callback(board):
-    r = board.run("""
+def test_activate_deactivate_and_callback(inboard):
+    r = inboard.run("""
 import dataCall, _thread, utime
 events = []
 lock = _thread.allocate_lock()
@@ -49,8 +51,8 @@ with lock:
     assert r.value("events") == [(2, 1, 0), (2, 0, 0)]
 
 
-def test_pdp_context_roundtrip(board):
-    r = board.run("""
+def test_pdp_context_roundtrip(inboard):
+    r = inboard.run("""
 import dataCall
 print('default', dataCall.getPDPContext(1))
 print('set', dataCall.setPDPContext(1, 2, '3gnet', 'user', 'pw', 0))
@@ -91,8 +93,8 @@ print('p2', dataCall.getInfo(2, 0)[2][0])
     assert r2.value("p2") == 1, r2
 
 
-def test_datacall_bad_profile(board):
-    r = board.run("""
+def test_datacall_bad_profile(inboard):
+    r = inboard.run("""
 import dataCall
 for f, a in ((dataCall.activate, (0,)), (dataCall.getInfo, (8, 0)), (dataCall.activate, (9,)),
              (dataCall.getInfo, (1, 3)), (dataCall.setPDPContext, (1, 5, '', '', '', 0)),
@@ -105,8 +107,8 @@ for f, a in ((dataCall.activate, (0,)), (dataCall.getInfo, (8, 0)), (dataCall.ac
     assert [e.split("'")[1] for e in errs] == ["ValueError"] * 6 + ["TypeError"], r
 
 
-def test_wait_network_ready(board):
-    r = board.run("""
+def test_wait_network_ready(inboard):
+    r = inboard.run("""
 import checkNet
 print('ready', checkNet.waitNetworkReady(30))
 print('old', checkNet.wait_network_connected(5))
@@ -126,8 +128,8 @@ print('range2', err(checkNet.waitNetworkReady, 3601))
     assert r.value("range2")[0] == "OSError"
 
 
-def test_wait_network_no_sim_returns_at_once(board):
-    r = board.run("""
+def test_wait_network_no_sim_returns_at_once(inboard):
+    r = inboard.run("""
 import checkNet, dataCall
 print('stage', checkNet.waitNetworkReady(3600))
 print('act', dataCall.activate(1))
@@ -137,16 +139,16 @@ print('act', dataCall.activate(1))
     assert r.value("act") == -1
 
 
-def test_wait_network_not_registered_waits_for_timeout(board):
-    r = board.run("""
+def test_wait_network_not_registered_waits_for_timeout(inboard):
+    r = inboard.run("""
 import checkNet
 print('stage', checkNet.waitNetworkReady(1))
 """, net={"net": {"data_state": 3}})
     assert r.value("stage") == (2, 3), r
 
 
-def test_wait_network_no_data_call(board):
-    r = board.run("""
+def test_wait_network_no_data_call(inboard):
+    r = inboard.run("""
 import checkNet, dataCall
 print('stage', checkNet.waitNetworkReady(1))
 dataCall.activate(1)

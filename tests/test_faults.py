@@ -1,7 +1,9 @@
 """Network faults, each with the outcome a QuecPython app sees on the module.
 Faults come through the desktop board: its control channel (qpyshim.control)
 changes the simulated modem while the app runs, and misbehaving peers
-(qpyshim.faults) stand behind endpoint maps. Nothing leaves loopback."""
+(qpyshim.faults) stand behind endpoint maps. Nothing leaves loopback. Apps
+that need no control channel run in-process, on a fresh board with their
+config (tests/inproc/host.py); the rest run as apps of their own."""
 
 import re
 
@@ -10,6 +12,7 @@ import pytest
 from qpyshim import faults
 from qpyshim.control import BoardControl
 
+RUNTIMES = ("micropython", "cpython")
 PUBLIC = "203.0.113.7"  # a documentation address, mapped to loopback peers
 
 
@@ -88,13 +91,31 @@ print('second', checkNet.waitNetworkReady(1))
 """
 
 
-@pytest.mark.parametrize("change,expected", [
+SIM_CHANGES = [
     ({"sim": 0}, (1, 0)),  # no SIM: at once, as the SIM-absent sample says
     ({"reg": 3}, (2, 3)),  # registration denied: after the timeout
-])
-def test_sim_and_registration_faults(board, change, expected):
-    net = {"sim": {"status": change.get("sim", 1)}, "net": {"data_state": change.get("reg", 1)}}
-    r = board.run(SIM_APP, net=net)
+]
+
+
+@pytest.fixture(scope="module", params=RUNTIMES)
+def sim_runs(request, tmp_path_factory):
+    """SIM_APP on a board of each SIM_CHANGES config, in-process (a fresh
+    board each) in one interpreter per runtime, once per session."""
+    from conftest import Result
+    from inproc.host import once, run_apps
+
+    rt = request.param
+    apps = {}
+    for i, (change, _) in enumerate(SIM_CHANGES):
+        net = {"sim": {"status": change.get("sim", 1)}, "net": {"data_state": change.get("reg", 1)}}
+        apps["change%d" % i] = {"source": SIM_APP, "net": net}
+    got = once(tmp_path_factory, "faults_sim_" + rt, lambda work: run_apps(apps, rt, work))
+    return {k: Result(v["code"], v["out"], v["err"]) for k, v in got.items()}
+
+
+@pytest.mark.parametrize("change,expected", SIM_CHANGES)
+def test_sim_and_registration_faults(sim_runs, change, expected):
+    r = sim_runs["change%d" % [c for c, _ in SIM_CHANGES].index(change)]
     assert r.code == 0, r
     assert r.value("first") == expected
     assert r.value("second") == expected
@@ -193,8 +214,9 @@ ls.close()
 """
 
 
-def test_peer_faults_and_timeouts(board, tmp_path):
+def test_peer_faults_and_timeouts(runtime, tmp_path):
     from conftest import free_port
+    from inproc.host import run_app
 
     kinds = ("reset", "halfclose", "silent", "blackhole", "refuse")
     peers = {k: faults.KINDS[k]() for k in kinds}
@@ -202,7 +224,7 @@ def test_peer_faults_and_timeouts(board, tmp_path):
         ports = {k: 1000 + i for i, k in enumerate(kinds)}  # public ports, mapped below
         endpoints = {f"{PUBLIC}:{ports[k]}": peers[k].address for k in kinds}
         src = f"PORTS = {ports!r}\nLISTEN = {free_port()}\n" + PEERS_APP
-        r = board.run(src, net={"endpoints": endpoints}, timeout=60)
+        r = run_app(runtime, tmp_path, src, net={"endpoints": endpoints}, timeout=60)  # in-process
         assert r.code == 0, r
         assert r.value("reset") == 104  # ECONNRESET
         assert r.value("reset state") == 0
@@ -339,9 +361,11 @@ def test_sim_removed_and_registration_denied_while_running(board):
             run.kill()
 
 
-def test_deactivate_closes_the_profiles_connections(board, peer_server):
+def test_deactivate_closes_the_profiles_connections(runtime, tmp_path, peer_server):
     """The app's own dataCall.deactivate() takes the address away as a drop does."""
-    r = board.run("""
+    from inproc.host import run_app
+
+    r = run_app(runtime, tmp_path, """
 import usocket, dataCall
 s = usocket.socket()
 s.settimeout(10)

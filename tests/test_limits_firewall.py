@@ -1,10 +1,14 @@
-"""Module limits on the desktop board, and the listener firewall."""
+"""Module limits on the desktop board, and the listener firewall. The limit
+apps run in-process (each on a fresh board with its config) on both runtimes;
+what needs host peers or the CLI's config check runs as an app of its own."""
 
 import socket
 
 import pytest
 
 from conftest import free_port
+
+RUNTIMES = ("micropython", "cpython")
 
 LIMITS_APP = """
 import usocket, _thread
@@ -41,18 +45,36 @@ gate.release()
 """
 
 
-@pytest.mark.parametrize("profile,sockets", [("EC200A", 64), ("ECxxxU", 15), ("BG95", 20)])
-def test_module_profile_limits(board, profile, sockets):
-    r = board.run(LIMITS_APP, net={"limits": {"profile": profile}})
+PROFILES = [("EC200A", 64), ("ECxxxU", 15), ("BG95", 20)]
+DEFAULT_APP = LIMITS_APP.replace("while started < 100", "while started < 40").replace(
+    "len(held) > 5000", "len(held) >= 300")
+
+
+@pytest.fixture(scope="module", params=RUNTIMES)
+def limits_runs(request, tmp_path_factory):
+    """The limit apps, each on a fresh board with its own config, in-process
+    in one interpreter per runtime, once per session (tests/inproc/host.py)."""
+    from conftest import Result
+    from inproc.host import once, run_apps
+
+    rt = request.param
+    apps = {p: {"source": LIMITS_APP, "net": {"limits": {"profile": p}}} for p, _ in PROFILES}
+    apps["default"] = {"source": DEFAULT_APP}
+    got = once(tmp_path_factory, "limits_" + rt, lambda work: run_apps(apps, rt, work))
+    return {k: Result(v["code"], v["out"], v["err"]) for k, v in got.items()}
+
+
+@pytest.mark.parametrize("profile,sockets", PROFILES)
+def test_module_profile_limits(limits_runs, profile, sockets):
+    r = limits_runs[profile]
     assert r.code == 0, r
     assert r.value("sockets") == (sockets, 23)  # ENFILE, as lwip_socket() fails
     assert r.value("reopened") == 1
     assert r.value("threads") == (16, "can't create thread")
 
 
-def test_default_profile_keeps_host_limits(board):
-    src = LIMITS_APP.replace("while started < 100", "while started < 40")
-    r = board.run(src.replace("len(held) > 5000", "len(held) >= 300"))
+def test_default_profile_keeps_host_limits(limits_runs):
+    r = limits_runs["default"]
     assert r.code == 0, r
     assert r.value("sockets") == (300, None)  # well past every module's limit
     with pytest.raises(AssertionError):

@@ -9,11 +9,13 @@ set on a PWM channel."""
 
 import pytest
 
+from inproc.fixtures import inboard  # noqa: F401  (a fixture: its runs are in-process)
+
 RUNTIMES = ["micropython", "cpython"]
 
 
-def test_constants_ranges_and_errors(board):
-    r = board.run("""
+def test_constants_ranges_and_errors(inboard):
+    r = inboard.run("""
 import misc
 from misc import ADC, PWM
 print('adc_consts', ADC.ADC0, ADC.ADC1, ADC.ADC2, ADC.ADC3)

@@ -4,8 +4,10 @@ the power-on reason CheckNetwork prints. Both runtimes."""
 
 import re
 
+from inproc.fixtures import inboard  # noqa: F401  (a fixture: its runs are in-process)
 
-def test_profile_range_is_the_models(board):
+
+def test_profile_range_is_the_models(inboard):
     """QuecPython/micropython ports/quectel/moddatacall.c: dial.start, stop and
     getInfo check the model's HELIOS_PROFILE_IDX_MIN..MAX (dial.getPdpRange());
     the docs' cellLocator.md gives 1-7 on EC600U/EC200U and 1-8 on
@@ -15,7 +17,7 @@ def test_profile_range_is_the_models(board):
     getPDPContext, activate and deactivate take the model's range too (apps
     written for a module with more profiles use them there) and keeps the
     wrapper's 1-3 for the auto-settings, whose file holds profiles 1-3."""
-    r = board.run("""
+    r = inboard.run("""
 import dataCall
 print('info7', dataCall.getInfo(7, 0))
 print('start5', dataCall.start(5, 0, 'five', '', '', 0), dataCall.getInfo(5, 0)[2][:2])
@@ -39,16 +41,16 @@ print('auto4', err(dataCall.setAutoActivate, 4, 1)[:2])
     assert r.value("auto4") == ("ValueError", "invalid value, profileID should be in [1,3].")
 
 
-def test_an_eight_profile_model_and_a_model_not_in_the_table(board):
+def test_an_eight_profile_model_and_a_model_not_in_the_table(inboard):
     """cellLocator.md: EC600N series 1-8. A model the table does not list keeps
     the documented 1-3 (dataCall.md)."""
-    r = board.run("""
+    r = inboard.run("""
 import dataCall
 print('p8', dataCall.getInfo(8, 0)[0], err(dataCall.getInfo, 9, 0)[:2])
 """, net={"model": {"name": "EC600N-CNLA"}})
     assert r.code == 0, r
     assert r.value("p8") == "8 ('ValueError', 'invalid value, profileID should be in [1,8].')"
-    r = board.run("""
+    r = inboard.run("""
 import dataCall
 print('p4', err(dataCall.getInfo, 4, 0)[:2])
 """, net={"model": {"name": "BG95-M3"}})
@@ -71,16 +73,16 @@ print('p7', dataCall.start(7, 0, '', '', '', 0), dataCall.getInfo(7, 0)[2][2])
     assert r.value("p7") == "0 127.0.0.77"
 
 
-def test_firmware_version_has_the_modules_form(board):
+def test_firmware_version_has_the_modules_form(inboard):
     """QuecPython docs API_reference/en/syslib/modem.md: getDevFwVersion()
     -> 'EC100YCNAAR01A01M16_OCPU_PY': model and variant, revision, _OCPU_PY."""
-    r = board.run("""
+    r = inboard.run("""
 import modem
 print('fw', modem.getDevFwVersion())
 """)
     assert r.code == 0, r
     assert re.fullmatch(r"EC600UCNLBR\d\dA\d\dM\d\d_OCPU_PY", r.value("fw")), r
-    r = board.run("""
+    r = inboard.run("""
 import modem
 print('fw', modem.getDevFwVersion())
 """, net={"model": {"name": "EC200U-CNAA", "revision": "R02A03M08"}})

@@ -4,8 +4,10 @@ asks for it again when it powers back up. Both runtimes."""
 
 import pytest
 
+from inproc.fixtures import inboard  # noqa: F401  (a fixture: its runs are in-process)
 
-def test_cfun_0_powers_the_sim_down_and_cfun_4_keeps_it(board):
+
+def test_cfun_0_powers_the_sim_down_and_cfun_4_keeps_it(inboard):
     """CFUN 0 is minimum functionality (3GPP TS 27.007 +CFUN): on Quectel's
     modules the (U)SIM is powered down with the RF, so sim.getStatus() reads
     0 and the card's IMSI/ICCID are unreadable (sim.md: only with status 1)
@@ -13,7 +15,7 @@ def test_cfun_0_powers_the_sim_down_and_cfun_4_keeps_it(board):
     a registration operatorName() is -1 (QuecPython/micropython
     ports/quectel/modnet.c: -1 unless the data registration is 1 or 5) and
     csqQueryPoll() 99 (net.md: 99 unknown)."""
-    r = board.run("""
+    r = inboard.run("""
 import net, sim
 def show(tag):
     print(tag, net.getModemFun(), sim.getStatus(), sim.getImsi(), sim.getIccid(),
@@ -33,13 +35,13 @@ print('back', net.setModemFun(1), net.operatorName())
     assert r.value("back") == "0 ('CHN-UNICOM', 'UNICOM', '460', '01')"
 
 
-def test_a_pin_enabled_sim_asks_again_after_cfun_0_then_1(board):
+def test_a_pin_enabled_sim_asks_again_after_cfun_0_then_1(inboard):
     """sim.md: with PIN verification enabled the PIN must be verified again
     whenever the SIM powers on; CFUN 0 then 1 powers it down and up, so
     sim.getStatus() reads 2 and sim.verifyPin works as after a power-on, and
     the data call returns once it has (dataCall.md: auto-activation). CFUN 4
     leaves the card powered: no PIN asked."""
-    r = board.run("""
+    r = inboard.run("""
 import net, sim, checkNet, dataCall
 print('boot', sim.getStatus(), sim.verifyPin('1234'), sim.getStatus())
 print('ready', checkNet.waitNetworkReady(10))

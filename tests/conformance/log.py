@@ -5,6 +5,9 @@ D = "DOC API_reference/en/syslib/log.md"
 ST = "STUB log.pyi"
 S = "SRC25 ports/quectel/py/log.py"
 
+# Run as an app of its own, not in-process (tests/test_conformance.py):
+OWN_PROCESS = "log writes to the interpreter's stderr, which a case cannot capture on MicroPython"
+
 PRELUDE = r'''
 import log, usys
 

@@ -9,6 +9,9 @@ BOOT = "SRC25 ports/quectel/py/_boot.py"
 
 TIMEOUT = 50
 
+# Run as an app of its own, not in-process (tests/test_conformance.py):
+OWN_PROCESS = 'it restarts the board twice (powerRestart, the watchdog): three power-ons of one process'
+
 PRELUDE = r'''
 import uos, misc, dataCall, ql_fs, utime, checkNet
 from misc import Power

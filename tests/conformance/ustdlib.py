@@ -7,6 +7,9 @@ from conformance._kit import R, Raises
 DS = "DOC API_reference/en/stdlib"
 M = "MPY docs/library"
 
+# Run as an app of its own, not in-process (tests/test_conformance.py):
+OWN_PROCESS = 'print_exception without a file writes to the real stdout (MicroPython), which a case cannot capture'
+
 PRELUDE = r'''
 import usys, gc, ubinascii, ucollections, ustruct, ujson, uhashlib, uio, ure, urandom
 

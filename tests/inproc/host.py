@@ -25,6 +25,7 @@ import json
 import os
 import selectors
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from qpyshim.runner import interpreter
 
 RUNTIMES = ("micropython", "cpython")
 RUNNER = Path(__file__).resolve().parent / "runner.py"
+APP_CASES = Path(__file__).resolve().parent / "app_cases.py"
 MARK = "@@inproc "
 # As the subprocess tests' boards: port 80 in a case becomes a free port.
 TEST_NET = {"ports": {"remap_privileged": "always", "offset": 0}}
@@ -46,10 +48,11 @@ def case_names(path):
     return [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("case_")]
 
 
-def _config(work, net):
+def _config(work, net, stack=None):
     """The board.json `qpyshim run` would write, with the stand-in servers
     it names started (entered into the returned ExitStack)."""
-    stack = contextlib.ExitStack()
+    stack = stack or contextlib.ExitStack()
+    work.mkdir(parents=True, exist_ok=True)
     net_file = work / "net.json"
     net_file.write_text(json.dumps(netconfig.merge(TEST_NET, net or {})))
     cfg = netconfig.load(paths.board_dir("unix") / "board.json", net_file)
@@ -62,16 +65,24 @@ def _config(work, net):
     return conf, stack
 
 
-def _run_once(path, runtime, names, work, net, case_timeout):
+def _run_once(path, runtime, names, work, net, case_timeout, case_nets=None, env=None):
     """Run `names` in one interpreter until all ended or one hangs: the
     outcomes so far ({name: dict}) and what the run printed outside the
-    cases (stdout, then stderr)."""
+    cases (stdout, then stderr). With `case_nets` ({name: net}) every case
+    runs on a fresh board: its own config (`net`, then its entry) or the run's."""
     flash = work / "flash"
     (flash / "usr").mkdir(parents=True, exist_ok=True)
     (flash / "bak").mkdir(exist_ok=True)
     conf, stack = _config(work, net)
     env = dict(os.environ, QPYSHIM_FLASH=str(flash), QPYSHIM_USR=str(flash / "usr"),
-               QPYSHIM_CONFIG=str(conf), PYTHONUNBUFFERED="1")
+               QPYSHIM_CONFIG=str(conf), PYTHONUNBUFFERED="1", **(env or {}))
+    if case_nets is not None:
+        cases = work / "cases"
+        for name in names:
+            if name in case_nets:
+                own, _ = _config(cases / name, netconfig.merge(net or {}, case_nets[name]), stack)
+                own.rename(cases / f"{name}.json")
+        env["QPYSHIM_CASE_CONFIGS"] = str(cases)
     got, current, buf, other = {}, None, b"", []
     err_path = work / "stderr.txt"
     with stack, open(err_path, "wb") as err:
@@ -119,17 +130,18 @@ def _run_once(path, runtime, names, work, net, case_timeout):
     return got, err_text
 
 
-def run_cases(path, runtime, work, names=None, net=None, case_timeout=30):
+def run_cases(path, runtime, work, names=None, net=None, case_timeout=30, case_nets=None, env=None):
     """Every case's outcome: {name: {"ok", "tb", "out", "err", ...}}. A case
     the interpreter died or hung in fails with the run's stderr; the cases
-    after it run in a fresh interpreter."""
+    after it run in a fresh interpreter. `case_nets`: see _run_once; `env`:
+    more environment for the interpreter."""
     todo = list(names or case_names(path))
     results, n = {}, 0
     while todo:
         n += 1
         w = Path(work) / f"run{n}"
         w.mkdir(parents=True, exist_ok=True)
-        got, err = _run_once(path, runtime, todo, w, net, case_timeout)
+        got, err = _run_once(path, runtime, todo, w, net, case_timeout, case_nets, env)
         results.update(got)
         if not got:  # it never reached a case: every one left fails with what it said
             for c in todo:
@@ -139,10 +151,80 @@ def run_cases(path, runtime, work, names=None, net=None, case_timeout=30):
     return results
 
 
+def run_apps(apps, runtime, work, case_timeout=45):
+    """Whole apps in-process, one after the other in ONE interpreter, each on a
+    fresh board and empty flash (tests/inproc/app_cases.py). `apps`: {name:
+    {"source": main.py (conftest's PRELUDE goes first, as Board.run puts it),
+    "net": the config over TEST_NET, "files": {path in /usr: text}}}.
+    Returns {name: {"code", "out", "err"}}, read as a Board.run Result: code 0
+    when the app ended normally, else 1 with the traceback in err."""
+    from conftest import PRELUDE
+
+    d = Path(work) / "apps"
+    d.mkdir(parents=True, exist_ok=True)
+    for name, app in apps.items():
+        assert name.isidentifier(), f"an app's name is a case name: {name!r}"
+        spec = {"source": PRELUDE + app["source"], "files": sorted((app.get("files") or {}).items())}
+        (d / f"{name}.json").write_text(json.dumps(spec))
+    got = run_cases(APP_CASES, runtime, work, ["case_" + n for n in apps], case_timeout=case_timeout,
+                    case_nets={"case_" + n: a.get("net") or {} for n, a in apps.items()},
+                    env={"INPROC_APPS": str(d)})
+    return {n: {"code": 0 if g["ok"] else 1, "out": g["out"], "err": g["err"] + g["tb"]}
+            for n, g in ((n, got["case_" + n]) for n in apps)}
+
+
+_basetemp = threading.Lock()
+
+
+def once(tmp_path_factory, key, make, wait=600):
+    """make()'s JSON-able value, made once per test session: the first xdist
+    worker to ask makes it and saves it in the session's shared temp dir (its
+    argument: a work dir there), the others wait for it and read it."""
+    with _basetemp:  # the first call makes the dir: callers run both runtimes in threads
+        base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    saved = shared / f"{key}.json"
+    with open(shared / f"{key}.lock", "w") as lock:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another worker held {key}'s lock for {wait} s") from None
+                time.sleep(0.05)  # a bounded poll of a file lock, not synchronisation by sleep
+        if saved.exists():
+            return json.loads(saved.read_text())
+        data = make(shared / key)
+        saved.write_text(json.dumps(data))
+        return data
+
+
+def run_app(runtime, work, source, net=None, files=None, timeout=45):
+    """One app in-process (run_apps), run now: a Result, read as Board.run's.
+    For an app whose peers live in the test (the test checks them after)."""
+    from conftest import Result
+
+    v = run_apps({"app": {"source": source, "net": net, "files": files}}, runtime, work, timeout)["app"]
+    return Result(v["code"], v["out"], v["err"])
+
+
+def app_result(tmp_path_factory, key, runtime, source, net=None, files=None, timeout=45):
+    """One app run in-process (run_apps) once per session (once): a Result,
+    read as Board.run's. `key` names it in the session (unique per runtime)."""
+    from conftest import Result
+
+    v = once(tmp_path_factory, key, lambda work: run_apps(
+        {"app": {"source": source, "net": net, "files": files}}, runtime, work, timeout)["app"])
+    return Result(v["code"], v["out"], v["err"])
+
+
 class CaseFile:
-    def __init__(self, path, net=None, case_timeout=30, runtimes=RUNTIMES):
+    def __init__(self, path, net=None, case_timeout=30, runtimes=RUNTIMES, case_nets=None):
         self.path = Path(path).resolve()
         self.net = net
+        self.case_nets = case_nets  # {name: net}: every case on a fresh board (see _run_once)
         self.case_timeout = case_timeout
         self.runtimes = runtimes
         self.names = case_names(self.path)
@@ -153,21 +235,12 @@ class CaseFile:
 
     def results(self, runtime, tmp_path_factory):
         """This file's outcomes on runtime, made once per session (see the module doc)."""
-        if runtime in self._done:
-            return self._done[runtime]
-        base = tmp_path_factory.getbasetemp()
-        shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-        key = f"inproc-{self.path.stem}-{runtime}"
-        saved = shared / f"{key}.json"
-        with open(shared / f"{key}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if saved.exists():
-                data = json.loads(saved.read_text())
-            else:
-                data = run_cases(self.path, runtime, shared / key, self.names, self.net, self.case_timeout)
-                saved.write_text(json.dumps(data))
-        self._done[runtime] = data
-        return data
+        if runtime not in self._done:
+            self._done[runtime] = once(
+                tmp_path_factory, f"inproc-{self.path.stem}-{runtime}",
+                lambda work: run_cases(self.path, runtime, work, self.names, self.net, self.case_timeout,
+                                       self.case_nets))
+        return self._done[runtime]
 
     def check(self, runtime, name, tmp_path_factory):
         got = self.results(runtime, tmp_path_factory).get(name)

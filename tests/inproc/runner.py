@@ -8,6 +8,11 @@
 #   @@inproc end NAME {"ok": bool, "ms": int, "tb": str, "skip": str|None, "out": str, "err": str}
 # A case that never ends is the host's to time out (it kills this process and
 # starts the rest again): no interpreter here can stop a stuck call.
+# With QPYSHIM_CASE_CONFIGS=DIR every case runs on a fresh board
+# (shim._lib.board.install) built from DIR/NAME.json, or from the run's config
+# when there is none. A case file may define `run_case(name, r)` for the
+# names it has no `case_*` function for (cases the host names, e.g. one per
+# conformance table).
 # Plain Python that runs on MicroPython's unix port and on CPython.
 import sys
 
@@ -149,7 +154,36 @@ def _tracking():
     return made
 
 
+def _boards():
+    """None, or a function that powers a fresh board on for a case (see the
+    module doc)."""
+    import os
+
+    where = os.getenv("QPYSHIM_CASE_CONFIGS")
+    if not where:
+        return None
+    import json
+    from shim._ports import port
+    from shim._lib import board
+
+    text = port.config_text()
+    base = json.loads(text) if text else {}
+
+    def fresh(case):
+        try:
+            f = port.open_host(where + "/" + case + ".json")
+        except OSError:
+            cfg = base
+        else:
+            with f:
+                cfg = json.loads(f.read())
+        board.install(cfg)
+
+    return fresh
+
+
 def main(argv):
+    import gc
     import json
     import builtins
 
@@ -163,6 +197,7 @@ def main(argv):
     from shim._ports import port
 
     made = _tracking()
+    fresh = _boards()
     name = case_file.rsplit("/", 1)[-1][:-3]
     mod = __import__(name)
     real_print = builtins.print
@@ -175,13 +210,20 @@ def main(argv):
             (out if file is None or file is sys.stdout else err if file is sys.stderr else file).write(
                 sep.join([str(a) for a in args]) + end)
 
-        builtins.print = capture
-        old_err = port.stderr
-        port.stderr = err
         t0 = _now_ms()
         ok, tb, skip = True, "", None
+        old_err = port.stderr
+        gc.collect()  # what the cases before it left: a whole heap for each, as in a process of its own
         try:
-            getattr(mod, case)(r)
+            if fresh:
+                fresh(case)
+            builtins.print = capture
+            port.stderr = err
+            fn = getattr(mod, case, None)
+            if fn is None:
+                mod.run_case(case, r)
+            else:
+                fn(r)
         except BaseException as e:  # an assertion, an error, a SystemExit: the case's
             if type(e).__name__ == "Skip":
                 skip = str(e)
