@@ -2,6 +2,7 @@
 on the real `micropython` binary and on CPython, and servers on loopback for
 them to talk to. Every wait here is bounded by a timeout."""
 
+import os
 import socket
 import socketserver
 import sys
@@ -172,12 +173,25 @@ def pytest_configure(config):
 
 
 # Tests that take many seconds whatever the machine (hypothesis fuzzing of a
-# live modem, ten thousand connections, a deploy over a pty): started first,
-# so that with xdist they run alongside the short ones instead of after them.
+# live modem, ten thousand connections, a deploy over a pty): spread evenly
+# through the run. xdist hands each worker a stretch of the list (and with
+# --dist worksteal an idle worker takes the far end of a busy one's), so
+# long tests side by side in the list would run one after another on one
+# worker while the others go idle.
 LONG = ("test_recovery.py::test_fuzz", "test_load.py::", "test_modem_recovery.py::",
         "test_vboard.py::test_deploy", "test_bench.py::", "test_persist.py::test_duration",
         "test_umqtt.py::test_a_client_that_only_publishes")
 
 
-def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: not any(k in item.nodeid for k in LONG))  # stable: the rest keep their order
+def pytest_collection_modifyitems(config, items):
+    long = [i for i in items if any(k in i.nodeid for k in LONG)]
+    workers = config.getoption("numprocesses", None)
+    workers = os.cpu_count() if workers == "auto" else workers
+    if not long or not workers or workers < 2:
+        return
+    rest = [i for i in items if not any(k in i.nodeid for k in LONG)]
+    stretches = [rest[n * (len(rest) // workers):(n + 1) * (len(rest) // workers)] for n in range(workers)]
+    stretches[-1] += rest[workers * (len(rest) // workers):]
+    for k, item in enumerate(long):  # each worker's stretch starts with its share of the long ones
+        stretches[k % workers].insert(k // workers, item)
+    items[:] = [i for s in stretches for i in s]
