@@ -2,6 +2,7 @@
 on the real `micropython` binary and on CPython, and servers on loopback for
 them to talk to. Every wait here is bounded by a timeout."""
 
+import contextlib
 import os
 import socket
 import socketserver
@@ -90,17 +91,21 @@ def board(tmp_path, runtime):
 
 
 class _PeerHandler(socketserver.BaseRequestHandler):
-    """Echoes what it gets after telling the client where it came from."""
+    """Echoes what it gets after telling the client where it came from; with
+    the server's `until` set, closes once it has seen those bytes."""
 
     def handle(self):
         self.request.settimeout(10)
         self.server.peers.append(self.client_address)
         self.request.sendall(("peer=%s:%d\n" % self.client_address).encode())
+        seen = b""
         try:
-            while True:
+            while not (self.server.until and self.server.until in seen):
                 data = self.request.recv(4096)
                 if not data:
                     break
+                if self.server.until:
+                    seen += data
                 self.request.sendall(data)
         except OSError:
             pass
@@ -111,16 +116,24 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
+@contextlib.contextmanager
+def serve_peer(until=None):
+    """A TCP server on 127.0.0.1 (ephemeral port) that greets with the peer
+    address, then echoes (until `until` arrives, if given); .peers lists who came."""
+    srv = _Server(("127.0.0.1", 0), _PeerHandler)
+    srv.peers, srv.until = [], until
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
 @pytest.fixture
 def peer_server():
-    """A TCP server on 127.0.0.1 (ephemeral port) that greets with the peer address, then echoes."""
-    srv = _Server(("127.0.0.1", 0), _PeerHandler)
-    srv.peers = []
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    t.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    with serve_peer() as srv:
+        yield srv
 
 
 def processes_with(key, value):

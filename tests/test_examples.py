@@ -2,12 +2,10 @@
 desktop board on both runtimes and checked against the note's transcript."""
 
 import re
-import socketserver
-import threading
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, serve_peer
 
 GET_IP = r"b'GET / HTTP/1.1\r\nHost: 36.152.44.95:80\r\nConnection: close\r\n\r\n'"
 GET_DNS = r"b'GET / HTTP/1.1\r\nHost: www.baidu.com:80\r\nConnection: close\r\n\r\n'"
@@ -94,43 +92,13 @@ def test_note_verbatim_main_code_fails_as_on_the_module(board):
     assert r.lines == ["[net] Network connection successful."], r
 
 
-class _HttpPeerHandler(socketserver.BaseRequestHandler):
+@pytest.fixture
+def peer_server():
     """conftest's peer (greets with the client's address, then echoes), but
     it closes once the request ends ("Connection: close"), as the note's
     server does, instead of after 10 s of silence: the examples read to the end."""
-
-    def handle(self):
-        self.request.settimeout(10)
-        self.server.peers.append(self.client_address)
-        self.request.sendall(("peer=%s:%d\n" % self.client_address).encode())
-        seen = b""
-        try:
-            while b"\r\n\r\n" not in seen:
-                data = self.request.recv(4096)
-                if not data:
-                    break
-                seen += data
-                self.request.sendall(data)
-        except OSError:
-            pass
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-@pytest.fixture
-def peer_server():
-    """A TCP server on 127.0.0.1 (ephemeral port) that greets with the peer
-    address, echoes, and closes after an HTTP request's blank line."""
-    srv = _Server(("127.0.0.1", 0), _HttpPeerHandler)
-    srv.peers = []
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    t.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    with serve_peer(until=b"\r\n\r\n") as srv:
+        yield srv
 
 
 def _bound_client(board, app, peer_server, nic_ip):
