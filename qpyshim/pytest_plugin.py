@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from .testing import AppError, QuecPythonApp, simulator_errors, simulator_mark  # noqa: F401  re-exported
+from .testing import AppError, QuecPythonApp  # noqa: F401  re-exported
 
 
 def pytest_addoption(parser):
@@ -51,7 +51,7 @@ def qpyshim_simulators_swallowed_nothing():
         yield  # none made so far: nothing to take a mark of
         mark = []
     else:
-        mark = simulator_mark()
+        mark = sys.modules["qpyshim.modemsim.base"].error_mark()
         yield
     check_simulators(mark)
 
@@ -60,7 +60,7 @@ def check_simulators(mark):
     """pytest.fail if a simulator swallowed an exception since `mark`."""
     if "qpyshim.modemsim.base" not in sys.modules:
         return
-    swallowed = simulator_errors(mark)
+    swallowed = sys.modules["qpyshim.modemsim.base"].errors_since(mark)
     if swallowed:
         pytest.fail("a modem simulator swallowed an exception (its traceback is on stderr): "
                     + "; ".join(f"{name}: {e!r}" for name, e in swallowed), pytrace=False)

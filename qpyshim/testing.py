@@ -419,21 +419,3 @@ def private_network(cmd):
 
         pytest.skip("needs root and unshare for a private network namespace")
     return ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *cmd]
-
-
-def simulator_errors(since=None):
-    """Exceptions modem simulators made in this process swallowed (printed,
-    answered ERROR, carried on): [(dialect, exception)]. `since` is a mark
-    from simulator_mark(): only those after it."""
-    from .modemsim import base
-
-    done = {id(errors): n for errors, n in since or ()}  # the mark holds the lists: ids stay theirs
-    return [(name, e) for name, errors in list(base.ERROR_LOGS)
-            for e in errors[done.get(id(errors), 0):]]
-
-
-def simulator_mark():
-    """Where every simulator's error list stands now (for simulator_errors)."""
-    from .modemsim import base
-
-    return [(errors, len(errors)) for _, errors in list(base.ERROR_LOGS)]

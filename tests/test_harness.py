@@ -9,7 +9,7 @@ import pytest
 
 from conftest import processes_with
 from qpyshim import dialects, pytest_plugin, testing
-from qpyshim.modemsim import make
+from qpyshim.modemsim import base, make
 
 ONE = dialects.names()[0]  # any dialect: the check is the same for all
 
@@ -60,9 +60,9 @@ def test_the_check_sees_only_what_came_after_its_mark():
     try:
         sim.later(lambda: 1 / 0)
         sim.call(lambda: None)
-        mark = testing.simulator_mark()
+        mark = base.error_mark()
         pytest_plugin.check_simulators(mark)  # the earlier one is not this test's business
-        assert [(n, type(e)) for n, e in testing.simulator_errors() if e in sim.errors] == [
+        assert [(n, type(e)) for n, e in base.errors_since() if e in sim.errors] == [
             (ONE, ZeroDivisionError)]
         sim.later(lambda: [][1])
         sim.call(lambda: None)

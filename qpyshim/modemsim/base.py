@@ -21,9 +21,21 @@ SLACK = 0.001
 FAULTS = ("drop", "refuse-listen", "refuse-connect", "lose-context", "garble", "restart")
 # (dialect, errors) of the simulators made in this process, newest last: a
 # test harness fails a test whose simulator swallowed an exception
-# (qpyshim.testing.simulator_errors). The lists, not the simulators, so a
-# stopped simulator's descriptors are not kept; bounded for long runs.
+# (errors_since). The lists, not the simulators, so a stopped simulator's
+# descriptors are not kept; bounded for long runs.
 ERROR_LOGS = collections.deque(maxlen=256)
+
+
+def error_mark():
+    """Where every simulator's error list stands now (for errors_since)."""
+    return [(errors, len(errors)) for _, errors in list(ERROR_LOGS)]
+
+
+def errors_since(mark=None):
+    """Exceptions simulators made in this process swallowed (printed,
+    answered ERROR, carried on) after `mark`: [(dialect, exception)]."""
+    done = {id(errors): n for errors, n in mark or ()}  # the mark holds the lists: ids stay theirs
+    return [(name, e) for name, errors in list(ERROR_LOGS) for e in errors[done.get(id(errors), 0):]]
 
 
 class Simulator:

@@ -25,3 +25,15 @@ def is_literal(s):
         if not p or len(p) > 3 or not p.isdigit() or int(p) > 255:
             return False
     return True
+
+
+def settled(host):
+    """What resolve() answers without asking a name server, on the stacks
+    that share this module: the address of a literal, 0.0.0.0 for ''
+    (QuecPython's wildcard), None for a name; a host that is no str is
+    the TypeError the module raises."""
+    if not isinstance(host, str):
+        raise TypeError("host must be a str")
+    if host == "":
+        return "0.0.0.0"
+    return host if is_literal(host) else None

@@ -4,7 +4,7 @@
 # modem simulator keeps traffic on loopback).
 from .._ports import port as _p
 from .._lib import config as _config
-from .._lib.iplit import is_literal
+from .._lib.iplit import is_literal, settled
 
 
 class ModemNet:
@@ -57,13 +57,7 @@ class ModemNet:
         pass
 
     def resolve(self, host):
-        if not isinstance(host, str):
-            raise TypeError("host must be a str")
-        if host == "":
-            return "0.0.0.0"
-        if is_literal(host):
-            return host
-        return self.driver.resolve(host)
+        return settled(host) or self.driver.resolve(host)
 
 
 class _DeadLine:

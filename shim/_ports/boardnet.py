@@ -4,7 +4,7 @@
 from . import port as _p
 
 import socket as _s
-from .._lib.iplit import is_literal
+from .._lib.iplit import is_literal, settled
 
 lock = _p.thread.allocate_lock()
 default_src = None  # the default NIC's address, once an app sets one
@@ -30,12 +30,9 @@ def is_local(ip):
 
 
 def resolve(host):
-    if not isinstance(host, str):
-        raise TypeError("host must be a str")
-    if host == "":
-        return "0.0.0.0"
-    if is_literal(host):
-        return host
+    ip = settled(host)
+    if ip:
+        return ip
     try:
         return _s.getaddrinfo(host, 0)[0][-1][0]
     except OSError:
