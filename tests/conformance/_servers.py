@@ -56,6 +56,17 @@ def read_n(c, n):
     return b
 
 
+def read_head(c):
+    # an HTTP request's head and what came after it; None if the client left first
+    head = b''
+    while b'\r\n\r\n' not in head:
+        d = c.recv(512)
+        if not d:
+            return None
+        head += d
+    return head.split(b'\r\n\r\n', 1)
+
+
 def stop_servers():
     _stop.append(1)
 '''

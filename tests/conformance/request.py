@@ -13,13 +13,10 @@ import request
 
 
 def http(c):
-    head = b''
-    while b'\r\n\r\n' not in head:
-        d = c.recv(512)
-        if not d:
-            return
-        head += d
-    head, body = head.split(b'\r\n\r\n', 1)
+    got = read_head(c)
+    if got is None:
+        return
+    head, body = got
     lines = head.decode().split('\r\n')
     method, path = lines[0].split(' ')[:2]
     hdr = {}

@@ -12,12 +12,10 @@ import uwebsocket, ubinascii, uhashlib
 
 
 def echo(c):
-    head = b''
-    while b'\r\n\r\n' not in head:
-        d = c.recv(256)
-        if not d:
-            return
-        head += d
+    got = read_head(c)
+    if got is None:
+        return
+    head = got[0]
     key = b''
     for ln in head.split(b'\r\n'):
         if ln.lower().startswith(b'sec-websocket-key:'):
