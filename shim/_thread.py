@@ -11,32 +11,49 @@ allocate_lock = _t.allocate_lock
 get_ident = _t.get_ident
 
 _lock = _t.allocate_lock()
-_live = {}  # thread id -> stop requested
+_live = {}  # thread id -> the function it runs (a registered thread)
+_stops = set()  # thread ids asked to stop
+_layer = set()  # the layer's own threads: not counted against the app's limit
 _counted = 0  # app threads alive, against the board's thread limit
 _main = _t.get_ident()
 failures = 0  # threads that ended with an uncaught exception
 _stack = None  # bytes; the board's default (QuecPython's is 8448) until the app sets one
 
 
-def _run(function, args, counted):
-    global failures, _counted
-    with _lock:
-        pass  # the parent registers us while it holds the lock: wait for it
-    me = _t.get_ident()
-    try:
-        function(*args)
-    except SystemExit:
+class _End:
+    """A registered thread's end, as a `with`: its __exit__ gets this
+    thread's own exception, and _run's frame stays on the C stack (an
+    `except ... as e` would put it on the heap for the thread's whole life)."""
+
+    def __enter__(self):
         pass
-    except BaseException as e:  # noqa: B036  a thread must never take the board down
+
+    def __exit__(self, kind, e, tb):
+        global failures, _counted
+        me = _t.get_ident()
         with _lock:
-            failures += 1
-        _p.stderr.write("Unhandled exception in thread started by %r\n" % (function,))
-        _p.print_exception(e)
-    finally:
-        with _lock:
-            _live.pop(me, None)
-            if counted:
+            function = _live.pop(me, None)
+            _stops.discard(me)
+            if me in _layer:
+                _layer.discard(me)
+            else:
                 _counted -= 1
+            if e is not None and not isinstance(e, SystemExit):
+                failures += 1
+        if e is not None and not isinstance(e, SystemExit):
+            _p.stderr.write("Unhandled exception in thread started by %r\n" % (function,))
+            _p.print_exception(e)
+        return True  # a thread must never take the board down
+
+
+_end = _End()
+
+
+def _run(function, args):
+    _lock.acquire()  # the parent registers us while it holds the lock: wait for it
+    _lock.release()
+    with _end:
+        function(*args)
 
 
 def start_new_thread(function, args):
@@ -58,10 +75,12 @@ def spawn(function, args, counted=False):
                 raise OSError("can't create thread")  # as the module's mp_thread_create
         if _p.NATIVE_STACK:  # a board: the size the app asked for is what it gets
             _t.stack_size(stack_size())
-        tid = _t.start_new_thread(_run, (function, args, counted))
-        _live[tid] = False
+        tid = _t.start_new_thread(_run, (function, args))
+        _live[tid] = function
         if counted:
             _counted += 1
+        else:
+            _layer.add(tid)
     return tid
 
 
@@ -94,7 +113,7 @@ def stop_thread(thread_id):
     with _lock:
         if thread_id not in _live:
             raise ValueError("No thread with thread id %d was found!" % thread_id)
-        _live[thread_id] = True
+        _stops.add(thread_id)
     if thread_id == me:
         raise SystemExit
     # Another thread stops at its next utime.sleep*(): the host cannot kill a
@@ -102,9 +121,9 @@ def stop_thread(thread_id):
 
 
 def check_stop():
-    if _live:
+    if _stops:
         with _lock:
-            stop = _live.get(_t.get_ident())
+            stop = _t.get_ident() in _stops
         if stop:
             raise SystemExit
 

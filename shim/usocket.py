@@ -1,17 +1,21 @@
 # QuecPython's usocket over the interpreter's own sockets: (ip, port) tuples,
 # accept() -> (conn, ip, port), QuecPython's constants and errno behaviour.
-# Data calls (send/recv/read/write) go straight to the native socket and only
-# touch Python for the cases QuecPython defines differently.
+# Data calls (send/recv/read/write) are one Python call around the native
+# one; errors and the cases QuecPython defines differently take the rest.
+# A socket holds six attributes and its Guard (bench: heap per idle
+# connection); the state of its rarer uses lives in the modules that use it.
 from ._ports import port as _p
 from ._lib import board as _board
 from ._lib import limits as _limits
 from ._lib import modem as _modem
 from ._lib import sockconn as _c
+from ._lib import sockcalls as _sc
 from ._lib.sockargs import integer as _int, service as _service, name as _name
 from ._lib.sockargs import word as _word, bufsize as _bufsize, readsize as _readsize
 from ._lib.sockargs import timeout as _timeout, proto as _proto
-from ._lib.sockcalls import Guard, Waits, admit, same, done
-from ._lib.sockconn import NEW as _NEW, CONNECTED as _CONNECTED, LISTEN as _LISTEN
+from ._lib.sockcalls import same, DEAD, BOUND, RST, WAITS, NB
+from ._lib.sockcalls import readinto as _wreadinto, recv as _wrecv, recvfrom as _wrecvfrom
+from ._lib.sockconn import NEW as _NEW, CONNECTED as _CONNECTED, LISTEN as _LISTEN, net as _net
 from ._lib.sockconn import CONNECTING as _CONNECTING, EOF as _EOF, CLOSED as _CLOSED, FAILED as _FAILED
 
 AF_INET = 2
@@ -31,6 +35,16 @@ TCP_KEEPALIVE = 0x02  # value in minutes, 1-120
 _err = _p.oserror
 
 
+def _done(sock, n):
+    # A data call's falsy result: None is "would block" from a non-blocking
+    # native socket; 0 or b"" after a reset connect() passed over is that reset.
+    if n is None:
+        raise _err(110 if sock._to else 11)
+    if sock._f & RST:
+        raise sock._fix(None)
+    return n
+
+
 class socket:
     # Constants of a socket's life live on the class (an instance holds them
     # only when they differ). Everything that changes later is created in
@@ -39,106 +53,64 @@ class socket:
     _af = AF_INET
     _type = SOCK_STREAM
     _proto = IPPROTO_TCP
+    _out = _in = None  # a datagram socket's own: its last sendto's Dest, recvfrom's sender
 
-    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, *, _native=None, _src=None):
+    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, *, _native=None, _src=None, _peer=None):
         _word(af, "af")
         _word(type, "type")
         _proto(proto)
-        # The board's network stack (the host's sockets, a board's lwIP, a
-        # modem's, a test's), held by the socket: one lookup per use.
-        self._n = n = _board.get().net
         if _native is None:
             if af not in (AF_INET, AF_INET6) or type not in (1, 2, 3):
                 raise _err(22)
-            _native = n.socket(af, type)
+            _native = _net().socket(af, type)
             self._st = _NEW
         else:
             self._st = _CONNECTED
         self._s = _native
-        self._g = Guard(self)
         self._ip = _src  # the local address it uses: what a data-call drop takes away
-        self._dead = False  # aborted by a data-call drop
-        self._to = None  # None blocking, 0 non-blocking, else seconds
-        self._key = None  # a remapped bind, released on close
-        self._bound = False
-        self._peer = None  # (ip, port) as the app knows it, for recvfrom on TCP
-        self._out = None  # the last sendto's Dest
-        self._in = None  # (native address, (ip, port), generation) of the last recvfrom
-        self._quick = False  # the native stream methods are on the instance
-        self._w = None  # Waits while a timeout > 0 is set on a port that needs them
-        self._wc = None  # the Waits made once, kept while the socket is untimed (an app may switch often)
-        self._rst = False  # reset between accept and connect's return: for the first data call
+        self._to = None  # ms: None blocking, 0 non-blocking
+        self._f = 0  # DEAD, BOUND, RST, WAITS, NB (shim/_lib/sockcalls.py)
+        self._g = _sc.Guard(self, _peer)  # maps errors; holds the peer's (ip, port)
         if af != AF_INET:
             self._af = af
         if type != SOCK_STREAM:
             self._type = type
-        else:
-            self._wrapped()  # the stream methods' slots, switched by _fast/_slow
+            self._out = self._in = None
         if proto != IPPROTO_TCP:
             self._proto = proto
-        admit(self, _native)
-
-    def _fast(self):
-        # A connected socket that blocks (with or without a timeout) gets the
-        # native stream methods themselves: on ports whose native calls
-        # already answer as QuecPython does (a timeout is OSError(110)), the
-        # app's reads and writes then run no Python at all.
-        if not self._n.NATIVE_STREAMS or self._to == 0 or self._type != SOCK_STREAM or self._rst:
-            return
-        _limits.locked(self._go_native)  # not over an abort under way
-
-    def _go_native(self):
-        if not self._dead and not self._quick:
-            w = self._w
-            if w is not None:
-                # A timeout on a port that needs Waits: its readinto and write
-                # are the slots, the native calls' semantics with the waits.
-                self.read, self.readinto, self.readline, self.write = self._wread, w.readinto, self._wreadline, w.write
-                self._quick = True
-                return
-            s = self._s
-            # read stays Python: its size is checked first (_sockargs.readsize)
-            self.read, self.readinto, self.readline, self.write = self._read, s.readinto, s.readline, s.write
-            self._quick = True
-
-    def _slow(self):
-        if self._quick:
-            self._wrapped()
-            self._quick = False
-
-    def _wrapped(self):
-        if self._w is not None:
-            self.read, self.readinto, self.readline, self.write = self._wread, self._wreadinto, self._wreadline, self._wwrite
-        else:
-            self.read, self.readinto, self.readline, self.write = self._read, self._readinto, self._readline, self._write
+        _sc.admit(self, _native)
 
     def _fix(self, e):
-        if self._rst:
-            self._rst = False
-            e = _err(104)  # the reset connect() passed over: this first data call reports it
+        """What the native call raised (e; None: the pending reset) as the
+        module raises it."""
+        f = self._f
+        if f & RST:
+            _sc.flag(self, RST, False)
+            n = 104  # the reset connect() passed over: this first data call reports it
+        else:
+            n = _sc.errno(e)
         if self._st == _LISTEN:
             return _err(107)  # data calls on a listener: lwIP says ENOTCONN
         # lwIP's tcp_write on a pcb that never connected: ERR_CONN -> ENOTCONN,
         # where Linux says EPIPE (an errno lwIP never raises).
-        if e.errno == 32 and self._st == _NEW:
+        if n == 32 and self._st == _NEW:
             return _err(107)
-        if self._dead:
+        if f & DEAD:
             return _err(103)  # ECONNABORTED: lwIP aborted it when the address went
-        if e.errno in (104, 32) and self._st != _CLOSED:
+        if n in (104, 32) and self._st != _CLOSED:
             self._st = _FAILED  # reset: lwIP has freed the connection, state CLOSED
         # The unix port reports a timed-out recv as EAGAIN; QuecPython says 110.
-        if e.errno == 11 and self._to:
+        if n == 11 and self._to:
             return _err(110)
-        return e
+        return e if e is not None and n == e.errno else _err(n)
 
     def _abort(self):
         with _limits.lock:
             if self._type != SOCK_STREAM or self._st in (_CLOSED, _LISTEN, _NEW):
                 return  # listeners survive: lwIP moves them to the new address
-            self._dead = True
+            self._f |= DEAD
             self._st = _FAILED
-            self._slow()  # later calls go through the wrappers: 103
-        self._n.abort(self._s)  # wakes a thread blocked in recv/send on it
+        _net().abort(self._s)  # wakes a thread blocked in recv/send on it
 
     # Binding, listening, accepting, connecting and the local address a socket
     # leaves from: shim/_lib/sockconn.py (its functions are these methods).
@@ -146,53 +118,58 @@ class socket:
     _route_from, _leave_from_default_nic = _c._route_from, _c._leave_from_default_nic
     _dest, _settle = _c._dest, _c._settle
 
+    # Data calls. Every function a blocked call waits in keeps its frame on
+    # the C stack (small: at most two parameters beside a `with`), so an
+    # idle connection's thread holds no heap for it (tests/test_heap.py).
     def send(self, buf):
         with self._g:
-            w = self._w
-            return self._s.send(buf) if w is None else w.put(buf, False)
+            return self._s.send(buf) if not self._f & WAITS else _sc.write(self, buf)
 
     def sendall(self, buf):
         with self._g:
-            w = self._w
-            if w is None:
-                self._s.sendall(buf)
-            else:
-                w.put(buf, True)
+            if not self._f & WAITS:
+                return self._s.sendall(buf)
+            _sc.write(self, buf, True)
 
     def sendto(self, buf, address):
+        n = _net()
         d = self._out
-        if d is None or d.gen != self._n.gen or not (d.address is address or same(d.address, address)):
-            d = self._out = self._dest(address)
+        if d is None or d.gen != n.gen or not (d.address is address or same(d.address, address)):
+            d = self._dest(address)
+            if self._type != SOCK_STREAM:
+                self._out = d
         ip = self._ip
         if ip is None or ip in _modem.gone:
             self._route_from()
-        if not self._bound and (self._n.default_src or _board.get().own):
+        if not self._f & BOUND and (n.default_src or _board.get().own):
             self._leave_from_default_nic()
-        return d.send(buf)
+        with self._g:
+            return d.f(buf, d.raw)
 
-    # Guarded native calls with one argument: two-parameter methods, so the
-    # `with` keeps the frame on the C stack.
     def _recv(self, size):
+        if self._f & WAITS:
+            return self._wrecv(size)
         with self._g:
-            w = self._w
-            return self._s.recv(size) if w is None else w.recv(size, self._s.recv)
+            return self._s.recv(size)
 
-    def _recvfrom(self, size):
+    def _wrecv(self, size):
         with self._g:
-            w = self._w
-            return self._s.recvfrom(size) if w is None else w.recv(size, self._s.recvfrom)
+            return _wrecv(self, size)
 
     def recv(self, size):
         size = _bufsize(size)
+        if not size and self._type == SOCK_STREAM:
+            return b""  # not asked of the board, whose lwIP reads a 0-byte recv as the peer's FIN
         data = self._recv(size)
         if data or self._type != SOCK_STREAM or not size:
             return data
         return self._eof()
 
     def _eof(self):
-        if self._dead:
+        f = self._f
+        if f & DEAD:
             raise _err(103)
-        if self._rst:
+        if f & RST:
             raise self._fix(None)
         # The peer closed: QuecPython raises instead of returning b''.
         with _limits.lock:
@@ -200,83 +177,90 @@ class socket:
                 self._st = _EOF
         raise _err(107)
 
+    def _recvfrom(self, size):
+        if self._f & WAITS:
+            return self._wrecvfrom(size)
+        with self._g:
+            return self._s.recvfrom(size)
+
+    def _wrecvfrom(self, size):
+        with self._g:
+            return _wrecvfrom(self, size)
+
     def recvfrom(self, size):
         size = _bufsize(size)
         r = self._recvfrom(size)
         raw = r[1]
         if not raw:  # a stream socket: the kernel names no sender
-            return r[0], self._peer
+            return r[0], self._g.peer
         c = self._in
-        if c is None or c[0] != raw or c[2] != self._n.gen:
-            c = self._in = (raw, self._n.view(raw), self._n.gen)
+        n = _net()
+        if c is None or c[0] != raw or c[2] != n.gen:
+            c = (raw, n.view(raw), n.gen)
+            if self._type != SOCK_STREAM:
+                self._in = c
         return r[0], c[1]
 
-    # Stream calls: a None from the native socket means "would block". A
-    # stream socket reaches them through its instance's slots (see _fast).
-    def _read(self, size=None):
-        size = _readsize(size)
-        with self._g:
-            return done(self, self._s.read() if size is None else self._s.read(size))
+    # The stream calls: a timed socket on a port whose native timeouts
+    # restart waits in shim/_lib/sockcalls.py, every other goes straight to
+    # the native call. A falsy result is looked at once, in _done.
+    def read(self, size=None):
+        r = self._read(_readsize(size))
+        return r if r else _done(self, r)
 
-    def _readinto(self, buf, nbytes=None):
+    def _read(self, size):
         with self._g:
-            return done(self, self._s.readinto(buf) if nbytes is None else self._s.readinto(buf, nbytes))
+            if self._f & WAITS:
+                return _sc.read(self, size)  # 110 when nothing came
+            return self._s.read() if size is None else self._s.read(size)
+
+    def readinto(self, buf, nbytes=None):
+        if nbytes is not None and 0 <= nbytes < len(buf):
+            # at most nbytes, as the native call reads them (a negative or
+            # larger count is the whole buffer); a view, not a third
+            # parameter beside the `with` below (see Guard)
+            buf = memoryview(buf)[:nbytes]
+        r = self._readinto(buf) if not self._f & WAITS else self._wreadinto(buf)
+        return r if r else _done(self, r)
+
+    def _readinto(self, buf):
+        with self._g:
+            return self._s.readinto(buf)
+
+    def _wreadinto(self, buf):
+        with self._g:
+            return _wreadinto(self, buf)
+
+    def readline(self):
+        r = self._readline()
+        return r if r else _done(self, r)
 
     def _readline(self):
         with self._g:
-            return done(self, self._s.readline())
+            return self._s.readline() if not self._f & WAITS else _sc.readline(self)
+
+    def write(self, buf):
+        r = self._write(buf)
+        return r if r else _done(self, r)
 
     def _write(self, buf):
         with self._g:
-            return done(self, self._s.write(buf))
-
-    # A timed stream socket's wrappers where its Waits wait (see
-    # shim/_lib/sockcalls.py), until it is connected (_go_native).
-    def _wread(self, size=None):
-        size = _readsize(size)
-        with self._g:
-            return done(self, self._w.read(size))  # 110 when nothing came
-
-    def _wreadinto(self, buf, nbytes=None):
-        with self._g:
-            return done(self, self._w.readinto(buf, nbytes))
-
-    def _wreadline(self):
-        with self._g:
-            return done(self, self._w.readline())
-
-    def _wwrite(self, buf):
-        with self._g:
-            return self._w.write(buf)
-
-    # What a socket without its own slots (UDP) answers; a stream socket's
-    # instance slots, set in __init__, switch between these and the native ones.
-    read, readinto, readline, write = _read, _readinto, _readline, _write
+            return self._s.write(buf) if not self._f & WAITS else _sc.write(self, buf)
 
     def makefile(self, mode="rb", *args):
         return self  # as on the module: the socket is its own stream
 
     def settimeout(self, timeout):
         timeout = _timeout(timeout)
-        self._s.settimeout(timeout)  # blocking again, if Waits had made it non-blocking
-        self._to = timeout
-        # Timed calls wait in Python (_lib/sockcalls.Waits) where the native timeouts
-        # restart when interrupted; a modem driver's sockets keep their own waits.
-        if timeout and _board.get().waits:
-            w = self._wc
-            if w is None:
-                w = self._wc = Waits(self._s, timeout)
-            else:
-                w.set(timeout)
-            self._w = w
-        else:
-            self._w = None
-        if self._type == SOCK_STREAM:
-            with _limits.lock:
-                self._quick = False
-                self._wrapped()  # timeout 0: the wrappers say 11 for "would block"
-        if timeout != 0 and self._st == _CONNECTED:
-            self._fast()
+        with self._g:
+            self._s.settimeout(timeout)  # blocking again, if the waits had made it non-blocking
+        ms = None if timeout is None else ((int(timeout * 1000) or 1) if timeout else 0)
+        # Timed calls wait in Python where the native timeouts restart; a
+        # modem driver's sockets keep their own waits.
+        waits = WAITS if ms and _board.get().waits else 0
+        with _limits.lock:
+            self._to = ms
+            self._f = (self._f & ~(WAITS | NB)) | waits
 
     def setblocking(self, flag):
         self.settimeout(None if flag else 0)
@@ -284,12 +268,12 @@ class socket:
     def setsockopt(self, level, optname, value):
         # QuecPython ignores `level` and dispatches on the option alone.
         if optname == SO_REUSEADDR:
-            self._n.reuseaddr(self._s, 1 if value else 0)
+            _net().reuseaddr(self._s, 1 if value else 0)
         elif optname == TCP_KEEPALIVE:
             if not 0 <= _int(value, "TCP_KEEPALIVE value") <= 120:
                 raise ValueError("TCP_KEEPALIVE is in minutes, 1-120 (0 turns it off)")
             if self._type == SOCK_STREAM:
-                self._n.keepalive(self._s, value)
+                _net().keepalive(self._s, value)
         else:
             print("Warning: lwip.setsockopt() option not implemented")
 
@@ -300,7 +284,7 @@ class socket:
         if st == _CONNECTING:
             st = self._settle()
         if st == _CONNECTED:
-            return self._n.tcp_state(self._s)
+            return _net().tcp_state(self._s)
         return 0 if st == _FAILED else st
 
     def fileno(self):
@@ -312,8 +296,9 @@ class socket:
                 return
             self._st = _CLOSED
             _limits.live.discard(self)
-        if self._key:
-            self._n.release(self._key)
+            key = _c.keys.pop(self, None)
+        if key:
+            _net().release(key)
         self._s.close()
 
     def __repr__(self):
@@ -325,5 +310,5 @@ _c.socket = socket  # the class accept() makes its connections of
 
 def getaddrinfo(host, port, *_ignored):
     port = _service(port)
-    ip = _board.get().net.resolve(_name(host))
+    ip = _net().resolve(_name(host))
     return [(AF_INET6 if ":" in ip else AF_INET, SOCK_STREAM, 0, host, (ip, port))]

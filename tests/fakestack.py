@@ -121,7 +121,6 @@ class FakeSocket:
 
 class FakeStack:
     kind = "fake"
-    NATIVE_STREAMS = False  # usocket's own wrappers answer the stream calls
 
     def __init__(self, link=None):
         self.calls = []  # (name, args...) in call order

@@ -4,6 +4,7 @@
 # class takes these functions as its methods (`self` is a usocket.socket), so
 # its file holds the API and the data calls; none of these is on a data path
 # but the first sendto to a new address.
+from .._ports import port as _p
 from . import board as _board
 from . import config as _config
 from . import firewall as _firewall
@@ -21,13 +22,20 @@ from .sockcalls import _err
 # connect reads as CLOSED (0) but, unlike a new socket, can't connect again.
 NEW, CONNECTING, CONNECTED, LISTEN, EOF, CLOSED, FAILED = 0, 2, 4, 1, 7, -1, 100
 socket = None  # usocket.socket, which accept() makes: set by usocket, which imports this first
+_REFUSED = getattr(_p, "CONNECT_RESET_REFUSED", False)  # the board's lwIP says 104 for a refusal
+keys = {}  # socket -> its remapped bind's key, released on close (under _limits.lock)
+
+
+def net():
+    """The board's network stack, looked up when a socket needs it."""
+    return _board.get().net
 
 
 def _route_from(self):
     # Which local address the traffic leaves from; none while no data call is up.
     ip = self._ip
     if ip is None:
-        ip = self._n.default_src or _modem.source()
+        ip = net().default_src or _modem.source()
         if ip is None:
             raise _err(113)  # EHOSTUNREACH: no netif to route through
         self._ip = ip
@@ -37,19 +45,31 @@ def _route_from(self):
 
 def bind(self, address):
     host, port = _a.address(address)
+    n = net()
     if host == "":
         host = _modem.default_ip(self._af == 10)
-    elif not self._n.is_literal(host) or (":" in host) != (self._af == 10):
+    elif not n.is_literal(host) or (":" in host) != (self._af == 10):
         raise _err(22)  # QuecPython binds IP literals only
-    self._key = self._n.bind(self._s, host, port, self._type)
-    self._bound = True
-    self._ip = host if self._key is None else self._key[0]  # a wildcard: the board's address
+    try:
+        key = n.bind(self._s, host, port, self._type)
+    except OSError as e:
+        raise _sc.mapped(e)
+    with _limits.lock:
+        if key is None:
+            keys.pop(self, None)
+        else:
+            keys[self] = key
+        self._f |= _sc.BOUND
+    self._ip = host if key is None else key[0]  # a wildcard: the board's address
 
 
 def listen(self, backlog=0):
-    if not self._bound and _board.get().own:  # the desktop's: never the host's wildcard
+    if not self._f & _sc.BOUND and _board.get().own:  # the desktop's: never the host's wildcard
         self.bind(("::" if self._af == 10 else "0.0.0.0", 0))  # not the kernel's wildcard
-    self._s.listen(_a.backlog(backlog))
+    try:
+        self._s.listen(_a.backlog(backlog))
+    except OSError as e:
+        raise _sc.mapped(e)
     self._st = LISTEN
 
 
@@ -60,12 +80,12 @@ def accept(self):
         raise _err(95)  # EOPNOTSUPP, as lwIP and Linux say
     if self._st != LISTEN:
         raise _err(22)  # lwIP: ERR_CLSD on a TCP netconn -> EINVAL
-    w = self._w
+    n = net()
     while True:
-        if w is not None:
-            w.accept()  # 110 at the deadline
-        ns, raw = _sc.accept(self._s, self._to)
-        ip, port = self._n.view(raw)
+        if self._f & _sc.WAITS:
+            _sc.waited_accept(self)  # 110 at the deadline
+        ns, raw = _sc.accept(self._s, self._to, _board.get().down)
+        ip, port = n.view(raw)
         if _firewall.admits(ip):
             break
         ns.close()  # the listener firewall: closed before the app sees it
@@ -74,9 +94,7 @@ def accept(self):
         ns.settimeout(None)  # accepted sockets start blocking, as on the module
     # ENFILE past the limit: the peer sees it closed. Its address is set
     # before it is registered, so a data-call drop can't miss it.
-    conn = socket(self._af, self._type, self._proto, _native=ns, _src=self._ip)
-    conn._peer = (ip, port)
-    conn._fast()
+    conn = socket(self._af, self._type, self._proto, _native=ns, _src=self._ip, _peer=(ip, port))
     return conn, ip, port
 
 
@@ -84,9 +102,12 @@ def _leave_from_default_nic(self):
     # After set_default_NIC, unbound sockets leave from that NIC's address;
     # on the desktop an unbound sender leaves from the board's own (the
     # kernel would bind the host's wildcard).
-    n = self._n
-    self._s.bind(n.addr(n.default_src or _board.get().own(self._af == 10), 0))
-    self._bound = True
+    n = net()
+    try:
+        self._s.bind(n.addr(n.default_src or _board.get().own(self._af == 10), 0))
+    except OSError as e:
+        raise _sc.mapped(e)
+    _sc.flag(self, _sc.BOUND)
 
 
 def connect(self, address):
@@ -95,16 +116,17 @@ def connect(self, address):
     if self._type == 1 and self._st != NEW:
         raise _err(114)  # set before the attempt: a failed socket can't retry
     host, port = _a.address(address)
-    ip = self._n.resolve(host)
+    n = net()
+    ip = n.resolve(host)
     if (":" in ip) != (self._af == 10):
         raise _err(22)  # lwIP: a sockaddr of the other family is ERR_VAL
-    raw = self._n.route(ip, port, self._type)
+    raw = n.route(ip, port, self._type)
     self._route_from()
-    if self._n.default_src and not self._bound:
+    if n.default_src and not self._f & _sc.BOUND:
         self._leave_from_default_nic()
-    self._peer = (ip, port)
+    self._g.peer = (ip, port)
     self._st = CONNECTING
-    _connect(self, raw)
+    _connect(self, raw, n)
     _connected(self)
 
 
@@ -112,16 +134,15 @@ def _connected(self):
     with _limits.lock:
         # The data call dropped while the connect was under way (before
         # the abort could see this socket as connecting, or after).
-        dead = self._dead or self._ip in _modem.gone
+        dead = self._f & _sc.DEAD or self._ip in _modem.gone
         if dead:
-            self._dead = True
+            self._f |= _sc.DEAD
             self._st = FAILED
         else:
             self._st = CONNECTED
     if dead:
-        self._n.abort(self._s)
+        net().abort(self._s)
         raise _err(103)
-    self._fast()
 
 
 def _settle(self):
@@ -129,7 +150,7 @@ def _settle(self):
     try:
         self._s.send(b"")
     except OSError as e:
-        if e.errno != 11:
+        if _sc.errno(e) != 11:
             self._st = FAILED
         return self._st
     try:
@@ -141,25 +162,31 @@ def _settle(self):
 
 def _dest(self, address):
     host, port = _a.address(address)
-    if not self._n.is_literal(host) or (":" in host) != (self._af == 10):
+    n = net()
+    if not n.is_literal(host) or (":" in host) != (self._af == 10):
         raise ValueError("sendto takes an IP address literal, not %r" % host)
-    return _sc.Dest(self, address if type(address) is tuple else (host, port), self._n.route(host, port, self._type))
+    return _sc.Dest(self, address if type(address) is tuple else (host, port), n.route(host, port, self._type), n.gen)
 
 
-def _connect(sock, raw):
+def _connect(sock, raw, n):
     try:
-        w = sock._w
-        if w is None:
-            sock._s.connect(raw)
+        if sock._f & _sc.WAITS:
+            _sc.connect(sock, raw, n)  # 110 at the deadline, never the kernel's SYN retries
         else:
-            w.connect(raw)  # 110 at the deadline, never the kernel's SYN retries
+            sock._s.connect(raw)
     except OSError as e:
-        if e.errno == 104 and sock._type == 1:
-            # Accepted, then reset before connect() returned (a signal made the
-            # interpreter ask again): the connect succeeded; lwIP reports the
-            # reset on the next data call, so that call says 104.
-            sock._rst = True
-            return
-        if e.errno not in (115, 11):  # not merely in progress
+        no = _sc.errno(e)
+        if no == 104 and sock._type == 1:
+            if not _REFUSED:
+                # Accepted, then reset before connect() returned (a signal made
+                # the interpreter ask again): the connect succeeded; lwIP reports
+                # the reset on the next data call, so that call says 104.
+                _sc.flag(sock, _sc.RST)
+                return
+            # A board's lwIP answers the SYN's RST with ERR_RST (104): the
+            # peer refused, as the host's ECONNREFUSED says on the desktop.
+            sock._st = FAILED
+            raise _err(111)
+        if no not in (115, 11):  # not merely in progress
             sock._st = FAILED
         raise sock._fix(e)

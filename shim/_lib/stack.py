@@ -7,8 +7,6 @@
 #
 # A stack provides:
 #   socket(af, type)     a socket with the native socket's calls and errors
-#   NATIVE_STREAMS       its read/readinto/readline/write already raise
-#                        OSError(110) on a timeout, as QuecPython does
 #   tcp_state(s)         lwIP's state number of a connected stream socket
 #   abort(s)             end s so a thread blocked on it wakes (data call drop)
 #   readable(s, ms)      whether s has data within ms (TLS sockets too on native)

@@ -8,7 +8,6 @@ from .._lib.iplit import is_literal, settled
 
 
 class ModemNet:
-    NATIVE_STREAMS = True  # the driver's sockets raise OSError(110) on a timeout
     is_literal = staticmethod(is_literal)
     is_local = staticmethod(is_literal)  # every address is the modem's business
 

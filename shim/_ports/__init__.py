@@ -33,6 +33,12 @@
 #                         module's do (else utime gives the app _desktop/ticks30.py's)
 #   NATIVE_STREAMS        True when the native read/readinto/readline/write of
 #                         a blocking socket already raise what QuecPython does
+#   ERRNO                 {interpreter errno: QuecPython's} for the numbers the
+#                         port's socket errors carry that differ from the
+#                         module's (ESP32: newlib's); absent where none differ
+#   CONNECT_RESET_REFUSED True where a connect() that raises 104 was refused
+#                         (a board's lwIP); elsewhere 104 there is a reset
+#                         after the accept, reported by the first data call
 #   STREAM_BASE           the class a modem driver's socket derives from
 #   stderr                the stream for diagnostics
 #   expose(dir, names)    make the modules `names` in `dir` importable by name
