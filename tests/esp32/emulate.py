@@ -1,6 +1,6 @@
 # Runs a board filesystem on the unix port as an ESP32 runs it: stand-ins for
 # network, socket and machine, the filesystem (a folder, or a LittleFS image
-# through a block device like esp32.Partition) mounted at /, then boot.py and
+# through the esp32 stand-in's Partition) mounted at /, then boot.py and
 # main.py in one namespace.
 #   micropython emulate.py --dir FLASH_DIR | --image FS.IMG
 import sys
@@ -13,35 +13,15 @@ sys.modules["machine"] = esp32_machine
 
 import os  # noqa: E402
 import vfs  # noqa: E402
-
-
-class FileBlocks:
-    """A block device over an image file: the 4096-byte blocks of a partition."""
-
-    def __init__(self, path, block=4096):
-        self.f = open(path, "r+b")
-        self.block = block
-        self.f.seek(0, 2)
-        self.count = self.f.tell() // block
-
-    def readblocks(self, n, buf, off=0):
-        self.f.seek(n * self.block + off)
-        self.f.readinto(buf)
-
-    def writeblocks(self, n, buf, off=0):
-        self.f.seek(n * self.block + off)
-        self.f.write(buf)
-
-    def ioctl(self, op, arg):
-        if op == 4:
-            return self.count
-        if op == 5:
-            return self.block
-        return 0  # init, deinit, sync, erase (littlefs needs no erase here)
-
+import esp32  # noqa: E402  the stand-in: partitions over image files
 
 kind, path = sys.argv[1], sys.argv[2]
-fs = vfs.VfsLfs2(FileBlocks(path)) if kind == "--image" else vfs.VfsPosix(path)
+if kind == "--image":
+    # as the board's _boot.py mounts its "vfs" partition
+    esp32.attach("vfs", path)
+    fs = vfs.VfsLfs2(esp32.Partition.find(esp32.Partition.TYPE_DATA, label="vfs")[0])
+else:
+    fs = vfs.VfsPosix(path)
 vfs.umount("/")
 vfs.mount(fs, "/")
 os.chdir("/")

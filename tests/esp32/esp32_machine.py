@@ -1,7 +1,8 @@
 # Stand-in for the ESP32's `machine` on the unix port: the unix port's own,
-# plus Pin and a UART with a cellular modem on the other end that answers the
-# AT commands of a PPP dial ($QPY_ESP32 "modem": {"refuse": "ATD*99#"} makes
-# it answer ERROR to one command).
+# plus Pin, WDT and a UART with a cellular modem on the other end that answers
+# the AT commands of a PPP dial ($QPY_ESP32 "modem": {"refuse": "ATD*99#"}
+# makes it answer ERROR to one command). Names, parameters, defaults and
+# numbers follow the micropython-esp32-stubs (qpyshim.standincheck).
 import json
 import os
 import machine as _m
@@ -19,29 +20,70 @@ levels = {}
 
 
 class Pin:
-    OUT = 3
+    # The board's numbers (ports/esp32/machine_pin.c, as the stubs list them)
     IN = 1
-    PULL_UP = 2
+    OUT = 3
+    OPEN_DRAIN = 7
     PULL_DOWN = 1
+    PULL_UP = 2
     IRQ_RISING = 1
     IRQ_FALLING = 2
+    WAKE_LOW = 4
+    WAKE_HIGH = 5
+    DRIVE_0 = 0
+    DRIVE_1 = 1
+    DRIVE_2 = 2
+    DRIVE_3 = 3
 
-    def __init__(self, n, mode=None, pull=None, value=None, **kw):
-        self.n = n
-        self.mode = mode
-        self.pull = pull
+    def __init__(self, id, mode=-1, pull=-1, *, value=None, drive=None, alt=None):
+        self.n = id
+        self._mode = None
+        self._pull = None
         self.handler = None
         self.trigger = 0
+        pins[id] = self
+        self.init(mode, pull, value=value, drive=drive)
+
+    def init(self, mode=-1, pull=-1, *, value=None, drive=None, alt=None):
+        # -1: leave it as it is (machine_pin.c's "not given")
+        if mode != -1:
+            self._mode = mode
+        if pull != -1:
+            self._pull = pull
         if value is not None:
-            levels[n] = value
-        pins[n] = self
+            levels[self.n] = value
 
-    def value(self, v=None):
-        if v is None:
-            return levels.get(self.n, 1 if self.pull == self.PULL_UP else 0)
-        levels[self.n] = v
+    def mode(self, mode=-1):
+        if mode == -1:
+            return self._mode
+        self._mode = mode
 
-    def irq(self, handler=None, trigger=3):
+    def pull(self, pull=-1):
+        if pull == -1:
+            return self._pull
+        self._pull = pull
+
+    def drive(self, drive=None):
+        return None  # a stand-in pin has no drive strength to set or read
+
+    def value(self, x=None):
+        if x is None:
+            return levels.get(self.n, 1 if self._pull == self.PULL_UP else 0)
+        levels[self.n] = x
+
+    def __call__(self, x=None):
+        return self.value(x)
+
+    def on(self):
+        levels[self.n] = 1
+
+    def off(self):
+        levels[self.n] = 0
+
+    def toggle(self):
+        levels[self.n] = 1 - self.value()
+
+    def irq(self, handler=None, trigger=IRQ_FALLING | IRQ_RISING, *, priority=1, wake=None, hard=False):
         self.handler, self.trigger = handler, trigger
 
 
@@ -60,12 +102,28 @@ import io
 uarts = {}  # id -> UART, with what it was opened with
 
 
+def _opened(uart, id, kw):
+    # what the UART was opened with: every setting that has a value
+    uart.id = id
+    uart.opened = {k: v for k, v in kw.items() if v is not None}
+    uart.closed = False
+    uarts[id] = uart
+
+
 class UART(io.IOBase):
     # io.IOBase: select.poll asks ioctl() whether a read would find data, as
     # it asks the board's own UART. With $QPY_ESP32 "modem": {"wired": {"2":
     # PATH}} UART 2 is wired to the pty at PATH (a modem simulator's line).
-    RTS = 2
-    CTS = 1
+    # Numbers: ports/esp32/machine_uart.c (ESP-IDF's UART_HW_FLOWCTRL_RTS 1, _CTS 2).
+    RTS = 1
+    CTS = 2
+    INV_RX = 4
+    INV_TX = 32
+    INV_RTS = 64
+    INV_CTS = 8
+    IRQ_RX = 1
+    IRQ_BREAK = 2
+    IRQ_RXIDLE = 4096
 
     def __new__(cls, id, *a, **kw):
         if (_cfg.get("wired") or {}).get(str(id)):
@@ -74,11 +132,11 @@ class UART(io.IOBase):
             return u
         return object.__new__(cls)
 
-    def __init__(self, id, baudrate=115200, tx=None, rx=None, timeout=0, **kw):
-        self.id = id
-        self.opened = dict(kw, baudrate=baudrate, timeout=timeout)
-        self.closed = False
-        uarts[id] = self
+    def __init__(self, id, baudrate=9600, bits=8, parity=None, stop=1, *, tx=None, rx=None, txbuf=None,
+                 rxbuf=None, timeout=None, timeout_char=None, invert=None, flow=None, rts=None, cts=None):
+        _opened(self, id, dict(baudrate=baudrate, bits=bits, parity=parity, stop=stop, tx=tx, rx=rx, txbuf=txbuf,
+                               rxbuf=rxbuf, timeout=timeout, timeout_char=timeout_char, invert=invert,
+                               flow=flow, rts=rts, cts=cts))
         self.connected = False  # in data mode after ATD
         self._rx = b""
 
@@ -132,14 +190,13 @@ class WiredUART(io.IOBase):
     """A UART whose pins go to a pty: what the board's UART does with a modem
     on its other end, bytes as they come, reads that never wait."""
 
-    def __init__(self, id, baudrate=115200, tx=None, rx=None, timeout=0, **kw):
+    def __init__(self, id, baudrate=9600, bits=8, parity=None, stop=1, *, tx=None, rx=None, txbuf=None,
+                 rxbuf=None, timeout=None, timeout_char=None, invert=None, flow=None, rts=None, cts=None):
         import select
         import termios
 
-        self.id = id
-        self.opened = dict(kw, baudrate=baudrate, timeout=timeout)
-        self.closed = False
-        uarts[id] = self
+        _opened(self, id, dict(baudrate=baudrate, bits=bits, parity=parity, stop=stop, tx=tx, rx=rx,
+                               rxbuf=rxbuf, timeout=timeout, flow=flow))
         self._f = open(_reach(_cfg["wired"][str(id)]), "r+b")
         fd = self._f.fileno()
         termios.setraw(fd)
@@ -167,3 +224,18 @@ class WiredUART(io.IOBase):
     def deinit(self):
         self.closed = True
         self._f.close()
+
+
+class WDT:
+    # machine.WDT(id=0, timeout=5000): ports/esp32/machine_wdt.c. Nothing
+    # resets the process: tests read `fed`.
+    def __init__(self, id=0, timeout=5000):
+        self.timeout = timeout
+        self.fed = 0
+        wdts.append(self)
+
+    def feed(self):
+        self.fed += 1
+
+
+wdts = []

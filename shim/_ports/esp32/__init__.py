@@ -1,7 +1,8 @@
 # ESP32 boards on stock MicroPython (1.24 and newer). Their sockets already
-# take and return (ip, port) tuples and raise OSError(errno), so nothing is
-# converted here: the shim's sockets hand addresses straight through
-# (_ports/boardnet), and the pack/unpack/inet_pton the desktop's _desktop/vnet needs are absent.
+# take and return (ip, port) tuples, so addresses are not converted: the
+# shim's sockets hand them straight through (_ports/boardnet), and the
+# pack/unpack/inet_pton the desktop's _desktop/vnet needs are absent. Their
+# errors carry newlib's numbers: ERRNO below gives QuecPython's.
 import socket as _s
 import _thread as thread
 import time
@@ -20,6 +21,31 @@ CONFIG = "/board.json"  # written by `qpyshim image` / `qpyshim deploy`
 LIMITS = {"sockets": 10, "thread_stack": 8192}
 NATIVE_STACK = True
 NATIVE_STREAMS = False  # lwIP's stream errors differ: the shim's wrappers map them
+# The port is built with MICROPY_USE_INTERNAL_ERRNO 0 (ports/esp32/mpconfigport.h),
+# so py/mperrno.h's MP_Exxx are ESP-IDF newlib's (newlib/libc/include/sys/errno.h)
+# and lwIP's err_to_errno() hands out the same: the board's OSError numbers are
+# newlib's. QuecPython's are Linux's (MicroPython's internal table). Only the
+# numbers that differ, one step (never chained): newlib -> QuecPython. The
+# socket errors lwIP and ports/esp32/modsocket.c can raise; boards/esp32/README.md
+# has the sources. 104 ECONNRESET, 111 ECONNREFUSED, 11 EAGAIN, 32 EPIPE, 23 ENFILE,
+# 105 ENOBUFS, 95 EOPNOTSUPP, 22 EINVAL, 12 ENOMEM, 9 EBADF, 5 EIO are the same.
+ERRNO = {
+    116: 110,  # ETIMEDOUT
+    119: 115,  # EINPROGRESS
+    120: 114,  # EALREADY
+    112: 98,  # EADDRINUSE
+    113: 103,  # ECONNABORTED
+    118: 113,  # EHOSTUNREACH
+    128: 107,  # ENOTCONN
+    127: 106,  # EISCONN
+    106: 97,  # EAFNOSUPPORT
+    109: 92,  # ENOPROTOOPT
+    122: 90,  # EMSGSIZE
+    125: 99,  # EADDRNOTAVAIL
+}
+# lwIP answers a connect's RST with ERR_RST, which modsocket.c's connect
+# raises as 104: on this board a reset during connect() is the peer refusing.
+CONNECT_RESET_REFUSED = True
 TICKS_30 = True  # a 32-bit port: small ints, and so ticks, wrap at 2**30
 # What a driver's socket derives from: an IOBase with ioctl() is pollable.
 import io as _io  # noqa: E402
@@ -36,12 +62,14 @@ def setsockopt_reuseaddr(sock, on):
 
 
 def setsockopt_keepalive(sock, minutes):
-    # lwIP numbers: SO_KEEPALIVE 0x0008, TCP_KEEPIDLE 3, TCP_KEEPINTVL 4, TCP_KEEPCNT 5.
-    sock.setsockopt(_s.SOL_SOCKET, 8, 1 if minutes else 0)
-    if minutes:
-        sock.setsockopt(6, 3, minutes * 60)
-        sock.setsockopt(6, 4, 25)
-        sock.setsockopt(6, 5, 3)
+    # Not settable on this port: ports/esp32/modsocket.c's socket_setsockopt
+    # switches on the option number alone and knows SO_REUSEADDR, SO_BROADCAST,
+    # SO_BINDTODEVICE, TCP_NODELAY and IP_ADD_MEMBERSHIP. SO_KEEPALIVE (8) only
+    # prints a warning, and lwIP's TCP_KEEPIDLE (3) is IP_ADD_MEMBERSHIP's
+    # number (a TypeError for an int), TCP_KEEPINTVL (4) SO_REUSEADDR's. The
+    # app's TCP_KEEPALIVE is accepted (its range checked by usocket) and lwIP
+    # keeps its default: no keepalive probes.
+    pass
 
 
 def config_text():

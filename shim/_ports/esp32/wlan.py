@@ -51,7 +51,7 @@ class Link:
         return w
 
     def _make_lan(self, network):
-        from machine import Pin
+        Pin = _p.machine.Pin  # the board's own, as the port bound it (an app's machine is QuecPython's)
 
         c = self.cfg
         kw = {
@@ -70,7 +70,7 @@ class Link:
         return lan
 
     def _make_ppp(self, network):
-        from machine import UART
+        UART = _p.machine.UART  # the board's own
 
         c = self.cfg
         self.uart = UART(c.get("uart", 1), baudrate=c.get("baudrate", 115200), tx=c.get("tx", 17),
