@@ -51,6 +51,10 @@ def target(cfg):
         "vfs_offset": _int(t.get("vfs_offset"), "target.vfs_offset"),
         "vfs_size": _int(t.get("vfs_size"), "target.vfs_size"),
         "block_size": _int(t.get("block_size", 4096), "target.block_size"),
+        # the partition tables (CSV files in the board's folder) by flash size,
+        # and which one a board of this kind has unless told (qpyshim/partitions.py)
+        "layouts": dict(t.get("layouts") or {}),
+        "flash_size": t.get("flash_size"),
         "baud": t.get("baud", 460800),
     }
 
