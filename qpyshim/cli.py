@@ -60,8 +60,14 @@ def build_parser(command=None):
     i.add_argument("app", help="the app: a .py file, or a folder with a main.py")
     i.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the image")
     i.add_argument("--board", default="esp32", help="board config under boards/ (default: esp32)")
-    i.add_argument("--size", type=_size, metavar="BYTES",
-                   help="partition size, e.g. 0x600000 for an 8 MiB ESP32 (default: the board's vfs size)")
+    i.add_argument("--size", type=_size, metavar="BYTES|LAYOUT",
+                   help="partition size in bytes, e.g. 0x600000, or a layout as --flash-size takes it "
+                        "(default: the board's default layout's vfs size)")
+    i.add_argument("--flash-size", metavar="4MB|8MB|16MB",
+                   help="build for the vfs partition of the board's layout for this flash size")
+    i.add_argument("--partitions", metavar="FILE",
+                   help="build for the vfs partition of this partition table: a CSV, a "
+                        "partition-table.bin or the firmware.bin that will run on the board")
     i.add_argument("--no-mpy", action="store_true", help="keep the shim as .py instead of compiling it")
     i.add_argument("--config", metavar="FILE.json",
                    help="merged over the board config written to the board (Wi-Fi credentials, ...)")
@@ -73,6 +79,13 @@ def build_parser(command=None):
     f.add_argument("--firmware", metavar="FIRMWARE.bin", help="a MicroPython firmware to write first")
     f.add_argument("--baud", type=int, help="baud rate (default: the board's, 460800 for esp32)")
     f.add_argument("--erase", action="store_true", help="erase the whole flash first")
+    f.add_argument("--flash-size", metavar="4MB|8MB|16MB",
+                   help="the board's flash layout (default: the one whose vfs is the image's size, "
+                        "else the board's default, 4MB for esp32)")
+    f.add_argument("--partitions", metavar="FILE|board",
+                   help="the partition table to follow: a CSV, a partition-table.bin or a firmware.bin, "
+                        "or `board` to read it (and the flash size) from the board with esptool, --dry-run too "
+                        "(default: the --firmware's own table, else the board's layouts)")
     f.add_argument("--dry-run", action="store_true", help="print the esptool commands, run nothing")
 
     w = sub.add_parser("firmware", help="build MicroPython with the shim frozen in (needs a checkout and ESP-IDF)")
@@ -82,16 +95,34 @@ def build_parser(command=None):
     w.add_argument("--dry-run", action="store_true", help="print the build commands, run nothing")
     w.add_argument("-j", "--jobs", type=int, help="parallel make jobs")
 
-    d = sub.add_parser("deploy", help="copy the shim and an app to a board over its REPL, then soft-reset")
+    d = sub.add_parser(
+        "deploy", help="copy the shim and an app to a board over its REPL, then soft-reset",
+        description="Copy the shim, the board config and an app to a board over its REPL (only the "
+                    "files that differ; files an earlier deploy put there and this one does not are "
+                    "removed), then soft-reset it so the app starts. The board is asked what it is: "
+                    "a QuecPython module gets the app in /usr only, any other board the shim too.",
+        epilog="Every wait on the board is bounded. An app that catches Ctrl-C (a bare `except:`) "
+               "and keeps running holds the REPL: deploy then fails within --timeout and says so; "
+               "--reset restarts the board first and stops the app while it starts.")
     d.add_argument("app", help="the app: a .py file, or a folder with a main.py")
     d.add_argument("--port", required=True, help="serial port of the board (or a `qpyshim board` pty)")
     d.add_argument("--board", choices=("esp32", "quectel", "unix"),
-                   help="what the board is (default: asked from the board itself)")
+                   help="what the board is (default: asked from the board's interpreter itself)")
     d.add_argument("--no-mpy", action="store_true", help="copy the shim as .py")
     d.add_argument("--config", metavar="FILE.json", help="merged over the board config copied to the board")
+    d.add_argument("--reset", action="store_true",
+                   help="hard-reset the board first through the port's DTR/RTS lines as esptool does "
+                        "on ESP32 boards (a `qpyshim board` restarts its interpreter), then Ctrl-C "
+                        "while it boots")
+    d.add_argument("--timeout", type=_positive, default=10.0, metavar="SECONDS",
+                   help="how long to wait for the board's REPL (default: 10)")
     d.add_argument("--follow", action="store_true", help="show the board's output after the reset until Ctrl-C")
 
-    b = sub.add_parser("board", help="a virtual board: MicroPython behind a pty that mpremote can use")
+    b = sub.add_parser("board", help="a virtual board: MicroPython behind a pty that mpremote can use",
+                       description="The MicroPython unix port behind a pseudo-terminal, acting as a board "
+                                   "on a serial port: a folder is its flash, Ctrl-D reboots it. A pty has "
+                                   "no DTR/RTS lines: its hard reset (`qpyshim deploy --reset`) comes on "
+                                   "the unix socket it prints.")
     b.add_argument("--dir", metavar="FLASH_DIR", help="the board's flash (default: a new temporary folder)")
     b.add_argument("--link", metavar="PATH", help="also make PATH a symlink to the pty")
     b.add_argument("--echo", action="store_true", help="also print everything the board prints")
@@ -109,13 +140,13 @@ def build_parser(command=None):
 
 
 def _size(text):
+    """Bytes, or a layout name (8MB) that `qpyshim image` turns into its vfs size."""
+    from . import netconfig, partitions
+
     try:
-        v = int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number (0x200000 or 2097152)") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError("must be > 0")
-    return v
+        return partitions.size_or_layout(text)
+    except netconfig.ConfigError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _command(argv):
@@ -138,12 +169,13 @@ def main(argv=None):
     if args.command == "image":
         from . import image
 
-        return image.main(args.board, args.app, args.output, args.size, not args.no_mpy, args.config)
+        return image.main(args.board, args.app, args.output, args.size, not args.no_mpy, args.config,
+                          args.flash_size, args.partitions)
     if args.command == "flash":
         from . import flash
 
         return flash.main(args.board, args.port, args.image, args.firmware, args.baud, args.erase,
-                          args.dry_run)
+                          args.dry_run, flash_size=args.flash_size, table=args.partitions)
     if args.command == "firmware":
         from . import firmware
 
@@ -151,7 +183,8 @@ def main(argv=None):
     if args.command == "deploy":
         from . import deploy
 
-        return deploy.main(args.port, args.app, args.board, not args.no_mpy, args.config, args.follow)
+        return deploy.main(args.port, args.app, args.board, not args.no_mpy, args.config, args.follow,
+                           reset=args.reset, wait=args.timeout)
     if args.command == "board":
         from . import vboard
 

@@ -8,7 +8,11 @@ interpreter on a pty of its own, copies bytes between the two, and starts the
 interpreter again whenever it ends, printing the board's soft-reboot banner.
 After a soft reset from the raw REPL the new interpreter is put straight back
 into the raw REPL and main.py is skipped, which is what a board does and what
-mpremote expects."""
+mpremote expects.
+
+A pty has no DTR/RTS lines, so the hard reset an ESP32 gets through them
+comes on a unix socket (qpyshim/boardctl.py): "reset" kills the interpreter
+and starts a new one as at power-on, boot.py then main.py."""
 
 import contextlib
 import errno
@@ -16,6 +20,7 @@ import fcntl
 import os
 import pty
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +30,7 @@ import time
 import tty
 from pathlib import Path
 
-from . import lifeline, paths, runner
+from . import boardctl, lifeline, paths, runner
 
 START = paths.BOARDS / "unix" / "vboard_start.py"
 MARKER = b"\x00QPYSHIM:REPL\x00"  # vboard_start.py prints it just before the REPL
@@ -69,6 +74,12 @@ class Board:
         self._quick = 0  # interpreters in a row that ended within a second
         self.boot_reason = 1  # misc.Power.powerOnReason() of the running interpreter
         self._born = 0.0
+        self.control = None  # the reset socket: listen() binds it
+
+    def listen(self):
+        """Take hard resets on boardctl's socket for this pty; returns its folder."""
+        self.control = boardctl.listen(self.device)
+        return boardctl.control_dir(self.device)
 
     # -- the interpreter -------------------------------------------------------
     def _spawn(self, run_main):
@@ -138,6 +149,36 @@ class Board:
         self.raw = False
         self.swallow = was_raw
         self._spawn(run_main=not was_raw)
+
+    def hard_reset(self):
+        """What the reset button (an ESP32's EN pin) does: the interpreter
+        stops wherever it is, however its app treats Ctrl-C, and the board
+        starts as at power-on."""
+        if self.child is not None:
+            os.close(self.child)
+            self.child = None
+        self._kill()
+        self.boot_reason = 1  # misc.Power.powerOnReason(): a power-on
+        self.raw = False
+        self.swallow = False
+        self._tail = b""
+        self._quick = 0
+        self._spawn(run_main=True)
+
+    def _command(self):
+        try:
+            conn, _ = self.control.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        with conn:
+            cmd = boardctl.read_command(conn)
+            if cmd == "reset":
+                self.hard_reset()
+                answer = b"ok\n"
+            else:
+                answer = b"error: unknown command %r (known: reset)\n" % cmd.encode()
+            with contextlib.suppress(OSError):
+                conn.sendall(answer)
 
     # -- bytes ------------------------------------------------------------------
     def _emit(self, data):
@@ -229,11 +270,15 @@ class Board:
         """Run until stop() is true; stop is checked at least every 0.2 s."""
         self._spawn(run_main=True)
         while not stop():
-            rd = [self.master] + ([self.child] if self.child is not None else [])
+            rd = [self.master] + ([self.child] if self.child is not None else []) + (
+                [self.control] if self.control is not None else [])
             wr = [self.master] if self._out else []
             if self.child is not None and ((self._sig and self.up) or (self._in and self.ready)):
                 wr.append(self.child)
             r, w, _ = select.select(rd, wr, [], 0.2)
+            if self.control is not None and self.control in r:
+                self._command()
+                continue
             if self.child is not None and self.child in w:
                 try:
                     if self._sig and self.up:
@@ -280,6 +325,11 @@ class Board:
                     self.reboot()
 
     def close(self):
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+            with contextlib.suppress(OSError):
+                shutil.rmtree(boardctl.control_dir(self.device))
         if self.child is not None:
             os.close(self.child)
             self.child = None
@@ -300,13 +350,20 @@ def main(flash=None, echo=False, link=None):
         Path(flash).mkdir(parents=True, exist_ok=True)
         board = Board(flash, echo=echo)
         stack.callback(board.close)
+        try:
+            control = board.listen()
+        except OSError as e:  # e.g. the socket folder belongs to another user
+            print(f"qpyshim board: no reset socket ({e}); --reset cannot reach this board",
+                  file=sys.stderr)
+            control = None
         if link:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(link)
             os.symlink(board.device, link)
             stack.callback(lambda: os.path.islink(link) and os.unlink(link))
         # removed even if this process is SIGKILLed
-        watch.add(folders=[flash] if temporary else [], links=[link] if link else [])
+        watch.add(folders=([flash] if temporary else []) + ([control] if control else []),
+                  links=[link] if link else [])
         stopping = []
 
         def _stop(signum, frame):
@@ -320,6 +377,8 @@ def main(flash=None, echo=False, link=None):
         print(f"qpyshim board: {board.device}" + (f" (also {link})" if link else ""))
         print(f"  flash: {Path(flash).resolve()}")
         print(f"  try:   mpremote connect {link or board.device} fs ls")
+        if control:
+            print(f"  reset: {control / 'reset'} (a hard reset: `qpyshim deploy --reset`)")
         print("  stop:  Ctrl-C", flush=True)
         board.serve(lambda: bool(stopping))
     # Ctrl-C and SIGTERM are the board's own way to stop (0, as it always

@@ -46,3 +46,13 @@ def test_run_refuses_a_real_board(tmp_path):
                        capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert p.returncode == 2
     assert "esp32 is a real board" in p.stderr and "qpyshim deploy" in p.stderr
+
+
+def test_deploy_help_names_the_way_out():
+    r = qpyshim("deploy", "--help")
+    assert r.returncode == 0
+    for opt in ("--port", "--board", "--config", "--reset", "--timeout", "--follow"):
+        assert opt in r.stdout
+    assert "DTR" in r.stdout and "bare" in r.stdout  # what --reset does, and when it is needed
+    r = qpyshim("deploy", "--port", "/dev/null", "--timeout", "0", "x.py")
+    assert r.returncode == 2 and "must be > 0" in r.stderr, r

@@ -3,100 +3,14 @@ run and soft-reset against it; soft resets from the friendly REPL, the raw
 REPL and machine.soft_reset(); `qpyshim deploy` over the pty; a clean stop."""
 
 import os
-import select
 import shutil
 import signal
 import subprocess
-import sys
-import time
-import termios
-import tty
 
 import pytest
 
 from conftest import EXAMPLES, QPYSHIM, ROOT
-
-MPREMOTE = [sys.executable, "-m", "mpremote"]
-
-
-class Port:
-    """The board's serial port, as a terminal program would open it."""
-
-    def __init__(self, path):
-        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
-        tty.setraw(self.fd, termios.TCSANOW)  # not TCSAFLUSH: keep what the board already sent
-        self.seen = b""
-
-    def write(self, data):
-        os.write(self.fd, data)
-
-    def expect(self, pattern, timeout=30):
-        """Read until `pattern`; returns what came before it (and it)."""
-        deadline = time.monotonic() + timeout
-        while pattern not in self.seen:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"no {pattern!r} from the board; got:\n{self.seen.decode(errors='replace')}")
-            r, _, _ = select.select([self.fd], [], [], left)
-            if r:
-                self.seen += os.read(self.fd, 4096)
-        i = self.seen.index(pattern) + len(pattern)
-        out, self.seen = self.seen[:i], self.seen[i:]
-        return out
-
-    def close(self):
-        os.close(self.fd)
-
-
-class VBoard:
-    def __init__(self, tmp_path):
-        if not shutil.which("unshare") or os.geteuid() != 0:
-            pytest.skip("needs root and unshare for a private network namespace")
-        self.flash = tmp_path / "flash"
-        self.flash.mkdir()
-        self.proc = None
-
-    def start(self):
-        # In a network namespace of its own: apps on it may bind port 80.
-        cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-               *QPYSHIM, "board", "--dir", str(self.flash)]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-        r, _, _ = select.select([self.proc.stdout], [], [], 30)
-        line = self.proc.stdout.readline().decode() if r else ""
-        if not line.startswith("qpyshim board: /dev/"):
-            self.proc.kill()  # so reading its stderr can't block
-            _, err = self.proc.communicate(timeout=10)
-            raise AssertionError(f"the board did not start: {line!r}\n{err.decode()}")
-        self.device = line.split()[2]
-        return self
-
-    def stop(self, sig=signal.SIGTERM):
-        self.proc.send_signal(sig)
-        code = self.proc.wait(20)
-        left = [pid for pid in os.listdir("/proc") if pid.isdigit() and _runs_from(pid, self.flash)]
-        return code, left
-
-    def mpremote(self, *args, timeout=60):
-        return subprocess.run(MPREMOTE + ["connect", self.device, *args], capture_output=True, text=True,
-                              timeout=timeout, cwd=self.flash.parent)
-
-
-def _runs_from(pid, flash):
-    try:
-        with open(f"/proc/{pid}/environ", "rb") as f:
-            return f"QPYSHIM_FLASH={flash}".encode() in f.read()
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def vboard(tmp_path):
-    b = VBoard(tmp_path)
-    (b.flash / "boot.py").write_text("print('boot.py ran')\n")
-    yield b
-    if b.proc and b.proc.poll() is None:
-        code, left = b.stop()
-        assert code == 143 and not left, (code, left)  # SIGTERM: 128 + 15
+from vboardkit import Port, deploy, transcript, vboard  # noqa: F401  vboard: the fixture
 
 
 def test_mpremote_fs_run_and_soft_reset(vboard, tmp_path):
@@ -156,19 +70,6 @@ def test_soft_resets_run_boot_then_main(vboard):
         port.close()
 
 
-def deploy(vboard, app, *args):
-    return subprocess.run(QPYSHIM + ["deploy", "--port", vboard.device, *args, str(app)], capture_output=True,
-                          text=True, timeout=120, cwd=ROOT)
-
-
-def transcript(vboard):
-    port = Port(vboard.device)
-    try:
-        return port.expect(b"[client] disconnected.\r\n").decode()
-    finally:
-        port.close()
-
-
 def test_deploy_then_reset_runs_the_app(vboard, tmp_path):
     vboard.start()
     p = deploy(vboard, EXAMPLES / "echo_demo")
@@ -184,6 +85,8 @@ def test_deploy_then_reset_runs_the_app(vboard, tmp_path):
     p = deploy(vboard, EXAMPLES / "echo_demo")
     assert p.returncode == 0, p.stderr
     assert ": 0 of " in p.stdout, p.stdout  # nothing changed: nothing copied
+    # still a shim board, though the shim's uos now answers as QuecPython's
+    assert "unix board, running the shim" in p.stdout and "unix at" in p.stdout, p.stdout
     transcript(vboard)
 
     app = tmp_path / "app"
