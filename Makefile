@@ -14,6 +14,7 @@ CONFIG ?=
 FIRMWARE ?=
 MICROPY_DIR ?=
 DIR    ?=
+RESET  ?=
 need_port = $(if $(PORT),,$(error PORT is not set, e.g. make $@ PORT=/dev/ttyUSB0))
 
 .PHONY: run test bench setup clean image flash deploy board firmware coverage
@@ -57,7 +58,7 @@ flash: $(STAMP)
 
 deploy: $(STAMP)
 	$(need_port)
-	$(BIN)/qpyshim deploy --port $(PORT) $(if $(BOARD),--board $(BOARD)) $(if $(CONFIG),--config $(CONFIG)) $(APP)
+	$(BIN)/qpyshim deploy --port $(PORT) $(if $(BOARD),--board $(BOARD)) $(if $(CONFIG),--config $(CONFIG)) $(if $(RESET),--reset) $(APP)
 
 board: $(STAMP)
 	$(BIN)/qpyshim board $(if $(DIR),--dir $(DIR))
