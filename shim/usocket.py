@@ -2,7 +2,7 @@
 # accept() -> (conn, ip, port), QuecPython's constants and errno behaviour.
 # Data calls (send/recv/read/write) are one Python call around the native
 # one; errors and the cases QuecPython defines differently take the rest.
-# A socket holds six attributes and its Guard (bench: heap per idle
+# A socket holds seven attributes (one map of eight slots) and its Guard (bench: heap per idle
 # connection); the state of its rarer uses lives in the modules that use it.
 from ._ports import port as _p
 from ._lib import board as _board
@@ -14,7 +14,8 @@ from ._lib.sockargs import integer as _int, service as _service, name as _name
 from ._lib.sockargs import word as _word, bufsize as _bufsize, readsize as _readsize
 from ._lib.sockargs import timeout as _timeout, proto as _proto
 from ._lib.sockcalls import same, DEAD, BOUND, RST, WAITS, NB
-from ._lib.sockcalls import readinto as _wreadinto, recv as _wrecv, recvfrom as _wrecvfrom
+from ._lib.sockcalls import readinto as _wreadinto, recv as _wrecv, recvfrom as _wrecvfrom, read as _wread
+from ._lib.sockcalls import readline as _wreadline, write as _wwrite, sendall as _wsendall
 from ._lib.sockconn import NEW as _NEW, CONNECTED as _CONNECTED, LISTEN as _LISTEN, net as _net
 from ._lib.sockconn import CONNECTING as _CONNECTING, EOF as _EOF, CLOSED as _CLOSED, FAILED as _FAILED
 
@@ -70,6 +71,7 @@ class socket:
         self._ip = _src  # the local address it uses: what a data-call drop takes away
         self._to = None  # ms: None blocking, 0 non-blocking
         self._f = 0  # DEAD, BOUND, RST, WAITS, NB (shim/_lib/sockcalls.py)
+        self._p = None  # the poll a timed read waits in, made at its first wait (unix)
         self._g = _sc.Guard(self, _peer)  # maps errors; holds the peer's (ip, port)
         if af != AF_INET:
             self._af = af
@@ -122,14 +124,24 @@ class socket:
     # the C stack (small: at most two parameters beside a `with`), so an
     # idle connection's thread holds no heap for it (tests/test_heap.py).
     def send(self, buf):
+        if self._f & WAITS:
+            return self._wsend(buf)
         with self._g:
-            return self._s.send(buf) if not self._f & WAITS else _sc.write(self, buf)
+            return self._s.send(buf)
+
+    def _wsend(self, buf):
+        with self._g:
+            return _wwrite(self, buf)
 
     def sendall(self, buf):
+        if self._f & WAITS:
+            return self._wsendall(buf)
         with self._g:
-            if not self._f & WAITS:
-                return self._s.sendall(buf)
-            _sc.write(self, buf, True)
+            self._s.sendall(buf)
+
+    def _wsendall(self, buf):
+        with self._g:
+            _wsendall(self, buf)
 
     def sendto(self, buf, address):
         n = _net()
@@ -143,8 +155,7 @@ class socket:
             self._route_from()
         if not self._f & BOUND and (n.default_src or _board.get().own):
             self._leave_from_default_nic()
-        with self._g:
-            return d.f(buf, d.raw)
+        return d.send(buf)
 
     def _recv(self, size):
         if self._f & WAITS:
@@ -205,14 +216,17 @@ class socket:
     # restart waits in shim/_lib/sockcalls.py, every other goes straight to
     # the native call. A falsy result is looked at once, in _done.
     def read(self, size=None):
-        r = self._read(_readsize(size))
+        size = _readsize(size)
+        r = self._read(size) if not self._f & WAITS else self._wread(size)
         return r if r else _done(self, r)
 
     def _read(self, size):
         with self._g:
-            if self._f & WAITS:
-                return _sc.read(self, size)  # 110 when nothing came
             return self._s.read() if size is None else self._s.read(size)
+
+    def _wread(self, size):
+        with self._g:
+            return _wread(self, size)  # 110 when nothing came
 
     def readinto(self, buf, nbytes=None):
         if nbytes is not None and 0 <= nbytes < len(buf):
@@ -232,20 +246,28 @@ class socket:
             return _wreadinto(self, buf)
 
     def readline(self):
-        r = self._readline()
+        r = self._readline() if not self._f & WAITS else self._wreadline()
         return r if r else _done(self, r)
 
     def _readline(self):
         with self._g:
-            return self._s.readline() if not self._f & WAITS else _sc.readline(self)
+            return self._s.readline()
+
+    def _wreadline(self):
+        with self._g:
+            return _wreadline(self)
 
     def write(self, buf):
-        r = self._write(buf)
+        r = self._write(buf) if not self._f & WAITS else self._wwrite(buf)
         return r if r else _done(self, r)
 
     def _write(self, buf):
         with self._g:
-            return self._s.write(buf) if not self._f & WAITS else _sc.write(self, buf)
+            return self._s.write(buf)
+
+    def _wwrite(self, buf):
+        with self._g:
+            return _wwrite(self, buf)
 
     def makefile(self, mode="rb", *args):
         return self  # as on the module: the socket is its own stream

@@ -64,14 +64,19 @@ def flag(sock, bit, on=True):
 
 
 class Dest:
-    """A sendto destination, checked and routed once: usocket sends to it
-    again with f(buf, raw)."""
+    """A sendto destination, checked and routed once; sending to it again is
+    one small call (small enough that MicroPython keeps its frame off the heap)."""
 
     def __init__(self, sock, address, raw, gen):
         self.address = address
         self.raw = raw
         self.gen = gen
+        self.g = sock._g
         self.f = sock._s.sendto
+
+    def send(self, buf):
+        with self.g:
+            return self.f(buf, self.raw)
 
 
 # Timed calls on the unix port. Its GC signals every thread and an
@@ -167,12 +172,13 @@ def recvfrom(sock, size):
 
 def _recv(sock, size, f):
     # f: the native recv or recvfrom; MSG_DONTWAIT whatever the socket's mode
-    end = deadline(sock)
     while True:
-        wait(sock, end, False)
+        if not _first(sock):
+            raise _err(110)
         r = _dontwait(f, size)
         if r is not None:
             return r
+        # another thread took what poll saw: wait again, the whole timeout
 
 
 def _dontwait(f, size):
@@ -184,29 +190,58 @@ def _dontwait(f, size):
     return None  # another thread took what poll saw
 
 
+def _inpoll(sock):
+    p = sock._p
+    if p is None:
+        p = _sel.poll()
+        p.register(sock._s, _sel.POLLIN)
+        sock._p = p  # the attribute is there from __init__: no map grows under a reader
+    return p
+
+
 def readinto(sock, buf):
-    s = stream(sock)
-    end = deadline(sock)
-    r = s.readinto(buf)  # what has come already
-    while r is None:
-        if not ready(s, end, False):
-            raise _err(110)
-        r = s.readinto(buf)
-    if r and r < len(buf):
-        return _fill(s, buf, r, end)
+    # One poll on the socket's own poll object, then the read: the common
+    # case of a reader waiting for its next message.
+    s = sock._s
+    if not sock._f & NB:
+        stream(sock)
+    if not _first(sock):
+        raise _err(110)
+    r = s.readinto(buf)
+    if r is None or (r and r < len(buf)):
+        # what came is less than the buffer: read on for the rest, each
+        # wait with the whole timeout again, as the native stream read does
+        return _fill(s, buf, r or 0, deadline(sock))
     return r  # full, or the end of the stream
+
+
+def _first(sock):
+    """Wait until the socket is readable: False at the deadline."""
+    t = _t.ticks_ms()
+    p = sock._p
+    if p is None:
+        p = _inpoll(sock)
+    if next(p.ipoll(sock._to if sock._to < _POLL_MAX else _POLL_MAX), None) is not None:
+        return True
+    return _poll(p, _t.ticks_add(t, sock._to))  # woken early: wait for what is left
 
 
 def _fill(s, buf, got, end):
     # A blocking readinto fills the buffer: read on until it is full, the
     # stream ends or the deadline comes (then what came is the answer).
     want = len(buf)
-    while got < want and ready(s, end, False):
-        r = s.readinto(memoryview(buf)[got:])
+    while got < want:
+        r = s.readinto(memoryview(buf)[got:] if got else buf)
         if r == 0:
             break  # the end of the stream
         if r is not None:
             got += r
+        elif not ready(s, end, False):
+            break
+    if not got and not want:
+        return 0
+    if not got:
+        raise _err(110)
     return got
 
 
@@ -244,17 +279,26 @@ def readline(sock):
     return out
 
 
-def write(sock, buf, whole=False):
-    """write and send (whole False: the count sent by the deadline, 110 if
-    none) and sendall (whole True: all of it, or 110)."""
-    s = stream(sock)
+def write(sock, buf):
+    """write and send: the count sent by the deadline (110 if none)."""
+    s = sock._s
+    if not sock._f & NB:
+        stream(sock)
     r = s.write(buf)
     if r == len(buf):
         return r
-    return _rest(s, buf, whole, r or 0, deadline(sock))
+    return _out(s, buf, False, r or 0, deadline(sock))
 
 
-def _rest(s, buf, whole, sent, end):
+def sendall(sock, buf):
+    """All of it by the deadline, or 110."""
+    s = stream(sock)
+    r = s.write(buf)
+    if r != len(buf):
+        _out(s, buf, True, r or 0, deadline(sock))
+
+
+def _out(s, buf, whole, sent, end):
     if type(buf) is str:
         buf = buf.encode()  # the native write sent its UTF-8 bytes: count those
     n = len(buf)
