@@ -149,44 +149,16 @@ def delete_lock(lock):
     pass  # the GC frees locks; kept so module code runs unchanged
 
 
-class Semphore:
-    def __init__(self, initcount):
-        self._max = initcount or 1  # a semaphore made empty can still be released once
-        self._n = initcount
-        self._m = _t.allocate_lock()
-        self._avail = _t.allocate_lock()  # held while the count is 0
-        if initcount == 0:
-            self._avail.acquire()
-
-    def acquire(self):
-        while True:
-            self._avail.acquire()
-            with self._m:
-                if self._n > 0:
-                    self._n -= 1
-                    if self._n > 0:
-                        self._avail.release()
-                    return True
-            # a racing acquire took the last unit; wait again
-
-    def release(self):
-        with self._m:
-            if self._n >= self._max:
-                raise ValueError("semaphore released too many times")
-            self._n += 1
-            if self._n == 1:
-                self._avail.release()
-
-    def getCnt(self):
-        with self._m:
-            return (self._max, self._n)
+_LATER = ("Semphore", "allocate_semphore", "delete_semphore")
 
 
-def allocate_semphore(initcount):
-    if not isinstance(initcount, int) or initcount < 0:
-        raise ValueError("initcount should be >= 0")
-    return Semphore(initcount)
+def __getattr__(name):
+    # The semaphores few apps use load at their first use (shim/_lib/semaphore.py).
+    if name in _LATER:
+        with _lock:  # one thread imports it: with no GIL another would get it half made
+            from ._lib import semaphore
 
-
-def delete_semphore(semphore):
-    pass
+        return getattr(semaphore, name)
+    if name == "__all__":  # `from _thread import *` (CPython): those too
+        return [n for n in globals() if n[:1] != "_"] + list(_LATER)
+    raise AttributeError(name)

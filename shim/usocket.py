@@ -14,8 +14,6 @@ from ._lib.sockargs import integer as _int, service as _service, name as _name
 from ._lib.sockargs import word as _word, bufsize as _bufsize, readsize as _readsize
 from ._lib.sockargs import timeout as _timeout, proto as _proto
 from ._lib.sockcalls import same, DEAD, BOUND, RST, WAITS, NB
-from ._lib.sockcalls import readinto as _wreadinto, recv as _wrecv, recvfrom as _wrecvfrom, read as _wread
-from ._lib.sockcalls import readline as _wreadline, write as _wwrite, sendall as _wsendall
 from ._lib.sockconn import NEW as _NEW, CONNECTED as _CONNECTED, LISTEN as _LISTEN, net as _net
 from ._lib.sockconn import CONNECTING as _CONNECTING, EOF as _EOF, CLOSED as _CLOSED, FAILED as _FAILED
 
@@ -34,6 +32,7 @@ SO_REUSEADDR = 0x0004
 TCP_KEEPALIVE = 0x02  # value in minutes, 1-120
 
 _err = _p.oserror
+_sw = None  # shim/_lib/sockwait.py, once a socket needs it (a timed socket on the unix port)
 
 
 def _done(sock, n):
@@ -44,6 +43,18 @@ def _done(sock, n):
     if sock._f & RST:
         raise sock._fix(None)
     return n
+
+
+def _load_waits():
+    # One thread imports it; the others wait: a module is in sys.modules
+    # before its code has run, and with no GIL another thread would get it
+    # half made.
+    global _sw
+    with _limits.lock:
+        if _sw is None:
+            from ._lib import sockwait
+
+            _sw = sockwait
 
 
 class socket:
@@ -125,23 +136,15 @@ class socket:
     # idle connection's thread holds no heap for it (tests/test_heap.py).
     def send(self, buf):
         if self._f & WAITS:
-            return self._wsend(buf)
+            return _sw.g_write(self, buf)
         with self._g:
             return self._s.send(buf)
 
-    def _wsend(self, buf):
-        with self._g:
-            return _wwrite(self, buf)
-
     def sendall(self, buf):
         if self._f & WAITS:
-            return self._wsendall(buf)
+            return _sw.g_sendall(self, buf)
         with self._g:
             self._s.sendall(buf)
-
-    def _wsendall(self, buf):
-        with self._g:
-            _wsendall(self, buf)
 
     def sendto(self, buf, address):
         n = _net()
@@ -159,13 +162,9 @@ class socket:
 
     def _recv(self, size):
         if self._f & WAITS:
-            return self._wrecv(size)
+            return _sw.g_recv(self, size)
         with self._g:
             return self._s.recv(size)
-
-    def _wrecv(self, size):
-        with self._g:
-            return _wrecv(self, size)
 
     def recv(self, size):
         size = _bufsize(size)
@@ -190,13 +189,9 @@ class socket:
 
     def _recvfrom(self, size):
         if self._f & WAITS:
-            return self._wrecvfrom(size)
+            return _sw.g_recvfrom(self, size)
         with self._g:
             return self._s.recvfrom(size)
-
-    def _wrecvfrom(self, size):
-        with self._g:
-            return _wrecvfrom(self, size)
 
     def recvfrom(self, size):
         size = _bufsize(size)
@@ -217,16 +212,12 @@ class socket:
     # the native call. A falsy result is looked at once, in _done.
     def read(self, size=None):
         size = _readsize(size)
-        r = self._read(size) if not self._f & WAITS else self._wread(size)
+        r = self._read(size) if not self._f & WAITS else _sw.g_read(self, size)
         return r if r else _done(self, r)
 
     def _read(self, size):
         with self._g:
             return self._s.read() if size is None else self._s.read(size)
-
-    def _wread(self, size):
-        with self._g:
-            return _wread(self, size)  # 110 when nothing came
 
     def readinto(self, buf, nbytes=None):
         if nbytes is not None and 0 <= nbytes < len(buf):
@@ -234,40 +225,28 @@ class socket:
             # larger count is the whole buffer); a view, not a third
             # parameter beside the `with` below (see Guard)
             buf = memoryview(buf)[:nbytes]
-        r = self._readinto(buf) if not self._f & WAITS else self._wreadinto(buf)
+        r = self._readinto(buf) if not self._f & WAITS else _sw.g_readinto(self, buf)
         return r if r else _done(self, r)
 
     def _readinto(self, buf):
         with self._g:
             return self._s.readinto(buf)
 
-    def _wreadinto(self, buf):
-        with self._g:
-            return _wreadinto(self, buf)
-
     def readline(self):
-        r = self._readline() if not self._f & WAITS else self._wreadline()
+        r = self._readline() if not self._f & WAITS else _sw.g_readline(self)
         return r if r else _done(self, r)
 
     def _readline(self):
         with self._g:
             return self._s.readline()
 
-    def _wreadline(self):
-        with self._g:
-            return _wreadline(self)
-
     def write(self, buf):
-        r = self._write(buf) if not self._f & WAITS else self._wwrite(buf)
+        r = self._write(buf) if not self._f & WAITS else _sw.g_write(self, buf)
         return r if r else _done(self, r)
 
     def _write(self, buf):
         with self._g:
             return self._s.write(buf)
-
-    def _wwrite(self, buf):
-        with self._g:
-            return _wwrite(self, buf)
 
     def makefile(self, mode="rb", *args):
         return self  # as on the module: the socket is its own stream
@@ -280,6 +259,8 @@ class socket:
         # Timed calls wait in Python where the native timeouts restart; a
         # modem driver's sockets keep their own waits.
         waits = WAITS if ms and _board.get().waits else 0
+        if waits and _sw is None:
+            _load_waits()
         with _limits.lock:
             self._to = ms
             self._f = (self._f & ~(WAITS | NB)) | waits

@@ -1,4 +1,4 @@
-"""What an idle connection costs the board (issue 16): a usocket is six
+"""What an idle connection costs the board (issue 16): a usocket is seven
 attributes and its Guard, and no function a blocked data call waits in puts
 its frame on the heap (MicroPython does that for a frame of more than 11
 words, e.g. any `except ... as e`, and keeps it for as long as the call

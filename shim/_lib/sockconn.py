@@ -83,7 +83,9 @@ def accept(self):
     n = net()
     while True:
         if self._f & _sc.WAITS:
-            _sc.waited_accept(self)  # 110 at the deadline
+            from . import sockwait  # loaded by the settimeout that set WAITS
+
+            sockwait.accept(self)  # 110 at the deadline
         ns, raw = _sc.accept(self._s, self._to, _board.get().down)
         ip, port = n.view(raw)
         if _firewall.admits(ip):
@@ -171,7 +173,9 @@ def _dest(self, address):
 def _connect(sock, raw, n):
     try:
         if sock._f & _sc.WAITS:
-            _sc.connect(sock, raw, n)  # 110 at the deadline, never the kernel's SYN retries
+            from . import sockwait  # loaded by the settimeout that set WAITS
+
+            sockwait.connect(sock, raw, n)  # 110 at the deadline, never the kernel's SYN retries
         else:
             sock._s.connect(raw)
     except OSError as e:

@@ -11,7 +11,6 @@ import shim
 
 shim.install()
 import usocket
-from shim._lib import sockcalls
 
 base = [0]
 seen = [None]
@@ -81,20 +80,14 @@ for name, f, args in (("readinto", s.readinto, (buf,)), ("readinto_n", s.readint
                       ("recv", s.recv, (8,)), ("read", s.read, (8,)), ("readline", s.readline, ()),
                       ("send", s.send, (b"x",)), ("write", s.write, (b"x",))):
     measure(name, f, *args)
-# The unix port's timed calls wait in poll: the poll object is lent for the
-# wait (its cost is the pool's, counted apart), the frames must stay small.
+# The unix port's timed calls wait in the socket's own poll object (made at
+# its first wait, counted with the socket), the frames must stay small.
 gc.enable()
 s.settimeout(100)
+from shim._lib import sockwait
+
 gc.disable()
 lent = [0]
-
-
-def take(native, ev):
-    lent[0] += 1
-
-
-sockcalls._take = take
-sockcalls._give = lambda p, native, ev: None
 
 
 def poll(p, end):
@@ -102,7 +95,7 @@ def poll(p, end):
     return True
 
 
-sockcalls._poll = poll
+sockwait._poll = poll
 
 
 class Poll:
@@ -117,7 +110,7 @@ class Poll:
 
 
 the_poll = Poll()
-sockcalls._inpoll = lambda sock: the_poll
+sockwait._inpoll = lambda sock: the_poll
 s._p = None
 s._s.timed = True
 for name, f, args in (("timed_readinto", s.readinto, (buf,)), ("timed_recv", s.recv, (8,))):
@@ -125,7 +118,7 @@ for name, f, args in (("timed_readinto", s.readinto, (buf,)), ("timed_recv", s.r
     measure(name, f, *args)
 print("timed_waited", lent[0])
 gc.enable()
-# One socket of an accepted connection: six attributes, its Guard, the peer.
+# One socket of an accepted connection: seven attributes, its Guard, the peer.
 gc.collect()
 a = gc.mem_alloc()
 keep = [usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, _native=Native(), _peer=("127.0.0.1", 1))
