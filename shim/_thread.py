@@ -1,6 +1,7 @@
-# QuecPython _thread: the interpreter's threads, plus the module's extras
-# (stop_thread, threadIsRunning, semaphores, heap size) and a registry of live
-# app threads so the board stays up while they run after main.py returns.
+# QuecPython _thread: the interpreter's threads and a registry of live app
+# threads, so the board stays up while they run after main.py returns; the
+# module's extras (stop_thread, threadIsRunning, stack_size, semaphores, heap
+# size) load at their first use from shim/_lib/threadapi.py.
 from ._ports import port as _p
 from ._lib import board as _board
 
@@ -68,13 +69,14 @@ def spawn(function, args, counted=False):
     """Start a registered thread; the layer's own (callbacks, which the module
     runs from its scheduler) don't count against the app's thread limit."""
     global _counted
-    lim = _board.get().limits if counted else None  # before the lock: a first use powers the board on
+    # before the lock: a first use powers the board on
+    lim = _board.get().limits if counted or _p.NATIVE_STACK else None
     with _lock:
         if counted:
             if lim.threads is not None and _counted >= lim.threads:
                 raise OSError("can't create thread")  # as the module's mp_thread_create
         if _p.NATIVE_STACK:  # a board: the size the app asked for is what it gets
-            _t.stack_size(stack_size())
+            _t.stack_size(_stack or lim.thread_stack)
         tid = _t.start_new_thread(_run, (function, args))
         _live[tid] = function
         if counted:
@@ -99,27 +101,6 @@ def hold(n):
         holds += n
 
 
-def threadIsRunning(thread_id):
-    with _lock:
-        return thread_id in _live
-
-
-def stop_thread(thread_id):
-    me = _t.get_ident()
-    if thread_id == 0:
-        thread_id = me
-    if thread_id == _main:
-        raise ValueError("Deleting the main thread is not allowed!")
-    with _lock:
-        if thread_id not in _live:
-            raise ValueError("No thread with thread id %d was found!" % thread_id)
-        _stops.add(thread_id)
-    if thread_id == me:
-        raise SystemExit
-    # Another thread stops at its next utime.sleep*(): the host cannot kill a
-    # thread safely, so the stop is cooperative.
-
-
 def check_stop():
     if _stops:
         with _lock:
@@ -128,37 +109,17 @@ def check_stop():
             raise SystemExit
 
 
-def stack_size(size=None):
-    global _stack
-    if size is None:
-        if _stack is None:
-            return _board.get().limits.thread_stack
-        return _stack
-    if not isinstance(size, int) or size < 8192:
-        raise ValueError("stack size should be >= 8192 bytes")
-    old = stack_size()
-    _stack = size
-    return old
-
-
-def get_heap_size():
-    return _p.heap_free()
-
-
-def delete_lock(lock):
-    pass  # the GC frees locks; kept so module code runs unchanged
-
-
-_LATER = ("Semphore", "allocate_semphore", "delete_semphore")
+_LATER = ("Semphore", "allocate_semphore", "delete_semphore", "threadIsRunning", "stop_thread",
+          "stack_size", "get_heap_size", "delete_lock")
 
 
 def __getattr__(name):
-    # The semaphores few apps use load at their first use (shim/_lib/semaphore.py).
+    # The module's extras few apps use load at their first use (shim/_lib/threadapi.py).
     if name in _LATER:
         with _lock:  # one thread imports it: with no GIL another would get it half made
-            from ._lib import semaphore
+            from ._lib import threadapi
 
-        return getattr(semaphore, name)
+        return getattr(threadapi, name)
     if name == "__all__":  # `from _thread import *` (CPython): those too
         return [n for n in globals() if n[:1] != "_"] + list(_LATER)
     raise AttributeError(name)

@@ -1,25 +1,17 @@
 # QuecPython osTimer: `import osTimer; t = osTimer()` - the module's import
 # table maps the name to the class itself, and shim.install() does the same.
 # start(initialTime_ms, cyclialEn, callback) -> 0; callback(arg) gets None.
+# The class is all that loads at boot; its work is shim/_lib/timers.py's.
 class osTimer:
     def start(self, initialTime, cyclialEn, callback):
-        if not isinstance(initialTime, int) or initialTime < 0:
-            raise ValueError("initialTime should be a time in ms >= 0")
-        if initialTime > 0x7FFFFFFF:  # the module reads it into its 32-bit word
-            raise OverflowError("overflow converting long int to machine word")
-        if cyclialEn not in (0, 1):
-            raise ValueError("cyclialEn should be 0 or 1")
-        if not callable(callback):
-            raise TypeError("callback should be callable")
-        from shim._lib import timers as _timers
+        from shim._lib import timers
 
-        _timers.arm(self, initialTime or 1, cyclialEn, callback, None)
-        return 0
+        return timers.os_start(self, initialTime, cyclialEn, callback)
 
     def stop(self):
-        from shim._lib import timers as _timers
+        from shim._lib import timers
 
-        _timers.cancel(self)
+        timers.cancel(self)
         return 0
 
     def delete_timer(self):

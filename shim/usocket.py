@@ -10,12 +10,11 @@ from ._lib import limits as _limits
 from ._lib import modem as _modem
 from ._lib import sockconn as _c
 from ._lib import sockcalls as _sc
-from ._lib.sockargs import integer as _int, service as _service, name as _name
-from ._lib.sockargs import word as _word, bufsize as _bufsize, readsize as _readsize
-from ._lib.sockargs import timeout as _timeout, proto as _proto
-from ._lib.sockcalls import same, DEAD, BOUND, RST, WAITS, NB
-from ._lib.sockconn import NEW as _NEW, CONNECTED as _CONNECTED, LISTEN as _LISTEN, net as _net
-from ._lib.sockconn import CONNECTING as _CONNECTING, EOF as _EOF, CLOSED as _CLOSED, FAILED as _FAILED
+from ._lib import sockargs as _a
+from ._lib.sockcalls import WAITS  # on every data call: one global, not an attribute
+
+# A module's names cost it heap (a globals slot, often a qstr): the helpers'
+# are reached through their modules, _a, _c and _sc.
 
 AF_INET = 2
 AF_INET6 = 10
@@ -40,7 +39,7 @@ def _done(sock, n):
     # native socket; 0 or b"" after a reset connect() passed over is that reset.
     if n is None:
         raise _err(110 if sock._to else 11)
-    if sock._f & RST:
+    if sock._f & _sc.RST:
         raise sock._fix(None)
     return n
 
@@ -68,20 +67,20 @@ class socket:
     _out = _in = None  # a datagram socket's own: its last sendto's Dest, recvfrom's sender
 
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, *, _native=None, _src=None, _peer=None):
-        _word(af, "af")
-        _word(type, "type")
-        _proto(proto)
+        _a.word(af, "af")
+        _a.word(type, "type")
+        _a.proto(proto)
         if _native is None:
             if af not in (AF_INET, AF_INET6) or type not in (1, 2, 3):
                 raise _err(22)
-            _native = _net().socket(af, type)
-            self._st = _NEW
+            _native = _c.net().socket(af, type)
+            self._st = _c.NEW
         else:
-            self._st = _CONNECTED
+            self._st = _c.CONNECTED
         self._s = _native
         self._ip = _src  # the local address it uses: what a data-call drop takes away
         self._to = None  # ms: None blocking, 0 non-blocking
-        self._f = 0  # DEAD, BOUND, RST, WAITS, NB (shim/_lib/sockcalls.py)
+        self._f = 0  # _sc.DEAD, _sc.BOUND, _sc.RST, WAITS, _sc.NB (shim/_lib/sockcalls.py)
         self._p = None  # the poll a timed read waits in, made at its first wait (unix)
         self._g = _sc.Guard(self, _peer)  # maps errors; holds the peer's (ip, port)
         if af != AF_INET:
@@ -97,21 +96,21 @@ class socket:
         """What the native call raised (e; None: the pending reset) as the
         module raises it."""
         f = self._f
-        if f & RST:
-            _sc.flag(self, RST, False)
+        if f & _sc.RST:
+            _sc.flag(self, _sc.RST, False)
             n = 104  # the reset connect() passed over: this first data call reports it
         else:
             n = _sc.errno(e)
-        if self._st == _LISTEN:
+        if self._st == _c.LISTEN:
             return _err(107)  # data calls on a listener: lwIP says ENOTCONN
         # lwIP's tcp_write on a pcb that never connected: ERR_CONN -> ENOTCONN,
         # where Linux says EPIPE (an errno lwIP never raises).
-        if n == 32 and self._st == _NEW:
+        if n == 32 and self._st == _c.NEW:
             return _err(107)
-        if f & DEAD:
+        if f & _sc.DEAD:
             return _err(103)  # ECONNABORTED: lwIP aborted it when the address went
-        if n in (104, 32) and self._st != _CLOSED:
-            self._st = _FAILED  # reset: lwIP has freed the connection, state CLOSED
+        if n in (104, 32) and self._st != _c.CLOSED:
+            self._st = _c.FAILED  # reset: lwIP has freed the connection, state CLOSED
         # The unix port reports a timed-out recv as EAGAIN; QuecPython says 110.
         if n == 11 and self._to:
             return _err(110)
@@ -119,17 +118,15 @@ class socket:
 
     def _abort(self):
         with _limits.lock:
-            if self._type != SOCK_STREAM or self._st in (_CLOSED, _LISTEN, _NEW):
+            if self._type != SOCK_STREAM or self._st in (_c.CLOSED, _c.LISTEN, _c.NEW):
                 return  # listeners survive: lwIP moves them to the new address
-            self._f |= DEAD
-            self._st = _FAILED
-        _net().abort(self._s)  # wakes a thread blocked in recv/send on it
+            self._f |= _sc.DEAD
+            self._st = _c.FAILED
+        _c.net().abort(self._s)  # wakes a thread blocked in recv/send on it
 
     # Binding, listening, accepting, connecting and the local address a socket
     # leaves from: shim/_lib/sockconn.py (its functions are these methods).
     bind, listen, accept, connect = _c.bind, _c.listen, _c.accept, _c.connect
-    _route_from, _leave_from_default_nic = _c._route_from, _c._leave_from_default_nic
-    _dest, _settle = _c._dest, _c._settle
 
     # Data calls. Every function a blocked call waits in keeps its frame on
     # the C stack (small: at most two parameters beside a `with`), so an
@@ -147,17 +144,17 @@ class socket:
             self._s.sendall(buf)
 
     def sendto(self, buf, address):
-        n = _net()
+        n = _c.net()
         d = self._out
-        if d is None or d.gen != n.gen or not (d.address is address or same(d.address, address)):
-            d = self._dest(address)
+        if d is None or d.gen != n.gen or not (d.address is address or _sc.same(d.address, address)):
+            d = _c._dest(self, address)
             if self._type != SOCK_STREAM:
                 self._out = d
         ip = self._ip
         if ip is None or ip in _modem.gone:
-            self._route_from()
-        if not self._f & BOUND and (n.default_src or _board.get().own):
-            self._leave_from_default_nic()
+            _c._route_from(self)
+        if not self._f & _sc.BOUND and (n.default_src or _board.get().own):
+            _c._leave_from_default_nic(self)
         return d.send(buf)
 
     def _recv(self, size):
@@ -167,7 +164,7 @@ class socket:
             return self._s.recv(size)
 
     def recv(self, size):
-        size = _bufsize(size)
+        size = _a.bufsize(size)
         if not size and self._type == SOCK_STREAM:
             return b""  # not asked of the board, whose lwIP reads a 0-byte recv as the peer's FIN
         data = self._recv(size)
@@ -177,14 +174,14 @@ class socket:
 
     def _eof(self):
         f = self._f
-        if f & DEAD:
+        if f & _sc.DEAD:
             raise _err(103)
-        if f & RST:
+        if f & _sc.RST:
             raise self._fix(None)
         # The peer closed: QuecPython raises instead of returning b''.
         with _limits.lock:
-            if self._st != _CLOSED:
-                self._st = _EOF
+            if self._st != _c.CLOSED:
+                self._st = _c.EOF
         raise _err(107)
 
     def _recvfrom(self, size):
@@ -194,13 +191,13 @@ class socket:
             return self._s.recvfrom(size)
 
     def recvfrom(self, size):
-        size = _bufsize(size)
+        size = _a.bufsize(size)
         r = self._recvfrom(size)
         raw = r[1]
         if not raw:  # a stream socket: the kernel names no sender
             return r[0], self._g.peer
         c = self._in
-        n = _net()
+        n = _c.net()
         if c is None or c[0] != raw or c[2] != n.gen:
             c = (raw, n.view(raw), n.gen)
             if self._type != SOCK_STREAM:
@@ -211,7 +208,7 @@ class socket:
     # restart waits in shim/_lib/sockcalls.py, every other goes straight to
     # the native call. A falsy result is looked at once, in _done.
     def read(self, size=None):
-        size = _readsize(size)
+        size = _a.readsize(size)
         r = self._read(size) if not self._f & WAITS else _sw.g_read(self, size)
         return r if r else _done(self, r)
 
@@ -252,7 +249,7 @@ class socket:
         return self  # as on the module: the socket is its own stream
 
     def settimeout(self, timeout):
-        timeout = _timeout(timeout)
+        timeout = _a.timeout(timeout)
         with self._g:
             self._s.settimeout(timeout)  # blocking again, if the waits had made it non-blocking
         ms = None if timeout is None else ((int(timeout * 1000) or 1) if timeout else 0)
@@ -263,7 +260,7 @@ class socket:
             _load_waits()
         with _limits.lock:
             self._to = ms
-            self._f = (self._f & ~(WAITS | NB)) | waits
+            self._f = (self._f & ~(WAITS | _sc.NB)) | waits
 
     def setblocking(self, flag):
         self.settimeout(None if flag else 0)
@@ -271,37 +268,37 @@ class socket:
     def setsockopt(self, level, optname, value):
         # QuecPython ignores `level` and dispatches on the option alone.
         if optname == SO_REUSEADDR:
-            _net().reuseaddr(self._s, 1 if value else 0)
+            _c.net().reuseaddr(self._s, 1 if value else 0)
         elif optname == TCP_KEEPALIVE:
-            if not 0 <= _int(value, "TCP_KEEPALIVE value") <= 120:
+            if not 0 <= _a.integer(value, "TCP_KEEPALIVE value") <= 120:
                 raise ValueError("TCP_KEEPALIVE is in minutes, 1-120 (0 turns it off)")
             if self._type == SOCK_STREAM:
-                _net().keepalive(self._s, value)
+                _c.net().keepalive(self._s, value)
         else:
             print("Warning: lwip.setsockopt() option not implemented")
 
     def getsocketsta(self):
         st = self._st
         if self._type != SOCK_STREAM:
-            return -1 if st == _CLOSED else 0
-        if st == _CONNECTING:
-            st = self._settle()
-        if st == _CONNECTED:
-            return _net().tcp_state(self._s)
-        return 0 if st == _FAILED else st
+            return -1 if st == _c.CLOSED else 0
+        if st == _c.CONNECTING:
+            st = _c._settle(self)
+        if st == _c.CONNECTED:
+            return _c.net().tcp_state(self._s)
+        return 0 if st == _c.FAILED else st
 
     def fileno(self):
         return self._s.fileno()
 
     def close(self):
         with _limits.lock:
-            if self._st == _CLOSED:
+            if self._st == _c.CLOSED:
                 return
-            self._st = _CLOSED
+            self._st = _c.CLOSED
             _limits.live.discard(self)
             key = _c.keys.pop(self, None)
         if key:
-            _net().release(key)
+            _c.net().release(key)
         self._s.close()
 
     def __repr__(self):
@@ -312,6 +309,6 @@ _c.socket = socket  # the class accept() makes its connections of
 
 
 def getaddrinfo(host, port, *_ignored):
-    port = _service(port)
-    ip = _net().resolve(_name(host))
+    port = _a.service(port)
+    ip = _c.net().resolve(_a.name(host))
     return [(AF_INET6 if ":" in ip else AF_INET, SOCK_STREAM, 0, host, (ip, port))]

@@ -14,4 +14,5 @@ for name in ("boot.py", "main.py"):
     path = root + "/" + name
     with _open(path) as f:
         code = compile(f.read(), path, "exec")
+    del f  # the heap the app starts with holds only what boot.py put in place
     exec(code, {"__name__": "__main__", "__file__": path})

@@ -1,6 +1,7 @@
 # The board: the one object that holds what the config says the board is,
 # and the port it runs on. shim.install() builds it once, after /usr is
-# mounted (the modem's power-on reads /usr/datacall_config.json); QuecPython
+# mounted (the modem's power-on reads /usr/datacall_config.json), and powers
+# it on when something first asks for it (get()); QuecPython
 # modules reach it through get() when they are called, never when imported,
 # so a test can build a board from its own config and hand it a network
 # stack of its own (as MiniMQTT takes a socket_pool).
@@ -16,7 +17,8 @@
 # them on again from its own config, so nothing survives from the board before.
 from .._ports import port
 
-_b = None  # the board; set before it powers on, so what it starts can ask for it
+_b = None  # the board, once powered on: a thread asking meanwhile waits for it
+_booting = None  # (thread, board) while it powers on: that thread may ask for it
 _lock = port.thread.allocate_lock()
 
 
@@ -27,6 +29,8 @@ class Board:
 
             text = port.config_text()
             config = json.loads(text) if text else {}
+            for k in ("target", "stand_ins", "board"):  # the host's: no use to hold them
+                config.pop(k, None)
         self.cfg = config
         self.port = port
         self._stack = stack  # None: the one the config's "stack" section picks
@@ -46,22 +50,24 @@ class Board:
         return v
 
 
-def _power_on(b):
-    global _b
+def _on(b):
+    global _b, _booting
     import sys
 
-    _b = b
+    _b, _booting = None, (port.thread.get_ident(), b)
     from . import power as _power
 
     try:
         _power.run(b)
     finally:
+        _booting = None
         # One-shot code: dropped so its bytecode leaves the heap.
         sys.modules.pop(__name__.rsplit(".", 1)[0] + ".power", None)
         try:
             del sys.modules[__name__.rsplit(".", 1)[0]].power
         except (AttributeError, KeyError):
             pass
+    _b = b
     return b
 
 
@@ -69,16 +75,32 @@ def install(config=None, stack=None):
     """Build the board from `config` (a dict; None: the port's config) with
     `stack` (None: the one the config's "stack" section picks), power it on."""
     with _lock:
-        return _power_on(Board(config, stack))
+        return _on(Board(config, stack))
+
+
+# What the board is built from when get() first asks: shim.install()'s
+# (shim/_lib/start.py sets it again when this module is already loaded).
+from .. import _BOARD as _args  # noqa: E402
 
 
 def get():
-    """The board; without shim.install() (tests, CPython debugging) the
-    default one, built on first use."""
+    """The board, powered on at the first call: shim.install()'s, or
+    without it (tests, CPython debugging) the default one."""
     b = _b
-    if b is None:
-        with _lock:
-            b = _b
-            if b is None:
-                b = _power_on(Board())
-    return b
+    return b if b is not None else _first()
+
+
+def _first(here=False):
+    bt = _booting
+    if bt is not None and bt[0] == port.thread.get_ident():
+        return bt[1]  # asked by what its own power-on runs
+    # The power-on loads the stack, the modem and their modules: on a board,
+    # from an app thread's small stack, on one with the main thread's room.
+    import shim
+
+    if not here and port.NATIVE_STACK and shim._main not in (None, port.thread.get_ident()):
+        from .later import aside
+
+        return aside(_first, True)
+    with _lock:
+        return _b or _on(Board(*_args))

@@ -2,7 +2,8 @@
 # pairs; a connection to a listening socket is let in when
 # (peer & mask) == (address & mask) for some entry. No list: everyone is let in,
 # which is what QuecPython itself does. Outgoing connections are never checked.
-from . import config as _config, board as _board
+# The board reads the list from its config when it powers on (shim/_lib/power.py).
+from . import board as _board
 
 
 def _v4(text):
@@ -15,18 +16,6 @@ def _v4(text):
             return None
         n = (n << 8) | int(p)
     return n
-
-
-def load(board):
-    """The board config's allowlist as (net, mask) pairs; [] admits all."""
-    out = []
-    for entry in board.section("firewall").get("allow") or ():
-        ip, mask = _v4(entry[0]), _v4(entry[1])
-        if ip is None or mask is None:
-            _config.log("firewall: ignoring %r: expected [\"a.b.c.d\", \"mask\"]" % (entry,))
-            continue
-        out.append((ip & mask, mask))
-    return out
 
 
 def admits(ip):

@@ -30,22 +30,6 @@ def admit(sock):
         live.add(sock)
 
 
-def release(sock):
-    """Count a closed socket out; False if it was out already."""
-    with lock:
-        if sock in live:
-            live.remove(sock)
-            return True
-    return False
-
-
-def locked(fn):
-    """fn() under the lock. A `with` in a function puts MicroPython's frame
-    for it on the heap; callers on a connection's path use this instead."""
-    with lock:
-        fn()
-
-
 def open_sockets():
     with lock:
         return len(live)

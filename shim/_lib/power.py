@@ -33,13 +33,25 @@ def run(board):
     board.waits = bool(getattr(_p, "TIMEOUTS_RESTART", False)) and kind == "native"
     board.own = getattr(net, "own_ip", None)  # the desktop's: no socket gets the host's wildcard
     board.down = getattr(net, "down", None)  # the desktop's: a board's lwIP does it itself
-    from . import firewall as _firewall
-
-    board.firewall = _firewall.load(board)
+    board.firewall = _allow(board)
     from . import modem as _modem
 
     _modem_on(board, _modem)
     board.modem = _modem
+
+
+def _allow(board):
+    """The config's firewall allowlist as (net, mask) pairs; [] admits all."""
+    from .firewall import _v4
+
+    out = []
+    for entry in board.section("firewall").get("allow") or ():
+        ip, mask = _v4(entry[0]), _v4(entry[1])
+        if ip is None or mask is None:
+            _p.stderr.write("qpyshim: firewall: ignoring %r: expected [\"a.b.c.d\", \"mask\"]\n" % (entry,))
+            continue
+        out.append((ip & mask, mask))
+    return out
 
 
 def _limits(board):
@@ -124,7 +136,6 @@ def _modem_on(board, m):
             if n in m.profiles:
                 m.profiles[n]["active"] = True
     m.auto = auto
-    m.gone = m._gone()
-    m.src = m._source()
+    m.recount()
     if m.driver:
         m.driver.start(1 in auto, m.update)  # profile 1 follows the interface from here

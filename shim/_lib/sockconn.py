@@ -65,7 +65,7 @@ def bind(self, address):
 
 def listen(self, backlog=0):
     if not self._f & _sc.BOUND and _board.get().own:  # the desktop's: never the host's wildcard
-        self.bind(("::" if self._af == 10 else "0.0.0.0", 0))  # not the kernel's wildcard
+        bind(self, ("::" if self._af == 10 else "0.0.0.0", 0))  # not the kernel's wildcard
     try:
         self._s.listen(_a.backlog(backlog))
     except OSError as e:
@@ -123,9 +123,9 @@ def connect(self, address):
     if (":" in ip) != (self._af == 10):
         raise _err(22)  # lwIP: a sockaddr of the other family is ERR_VAL
     raw = n.route(ip, port, self._type)
-    self._route_from()
+    _route_from(self)
     if n.default_src and not self._f & _sc.BOUND:
-        self._leave_from_default_nic()
+        _leave_from_default_nic(self)
     self._g.peer = (ip, port)
     self._st = CONNECTING
     _connect(self, raw, n)

@@ -42,6 +42,20 @@ def arm(owner, ms, periodic, fn, arg):
     _waker.wake()
 
 
+def os_start(timer, initialTime, cyclialEn, callback):
+    # osTimer.start(): the module's checks, then an arming like any other.
+    if not isinstance(initialTime, int) or initialTime < 0:
+        raise ValueError("initialTime should be a time in ms >= 0")
+    if initialTime > 0x7FFFFFFF:  # the module reads it into its 32-bit word
+        raise OverflowError("overflow converting long int to machine word")
+    if cyclialEn not in (0, 1):
+        raise ValueError("cyclialEn should be 0 or 1")
+    if not callable(callback):
+        raise TypeError("callback should be callable")
+    arm(timer, initialTime or 1, cyclialEn, callback, None)
+    return 0
+
+
 def cancel(owner):
     """Disarm owner's timer; True when it was armed."""
     with _lock:

@@ -39,6 +39,9 @@
 #   CONNECT_RESET_REFUSED True where a connect() that raises 104 was refused
 #                         (a board's lwIP); elsewhere 104 there is a reset
 #                         after the accept, reported by the first data call
+#   LOAD_STACK            bytes of stack for the thread a first use on an app
+#                         thread loads modules on (NATIVE_STACK ports;
+#                         shim/_lib/later.py aside()); absent: 32 KB
 #   STREAM_BASE           the class a modem driver's socket derives from
 #   stderr                the stream for diagnostics
 #   expose(dir, names)    make the modules `names` in `dir` importable by name

@@ -1,54 +1,37 @@
-# MicroPython unix port. Its sockets take and return raw struct sockaddr
-# buffers, so addresses are packed and unpacked here and nowhere else.
-import socket as _s
+# MicroPython unix port. This file is what the board needs to boot (the host's
+# config, the app's /usr); the rest of the port (sockets, ptys, power signals,
+# ...) is in calls.py and loads on first use, through __getattr__ below: the
+# heap an app starts with holds only what boot ran.
 import _thread as thread
 import time
 import os
 import sys
+import machine  # the builtin one, extended by shim.machine; before install() shadows the name
 
 name = "unix"
 stderr = sys.stderr
+aliases = {}  # the u-names (usys, ujson, ...) are the interpreter's own
+LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
+NATIVE_STACK = False  # host threads keep the host's stack size
+NATIVE_STREAMS = True  # read/readinto/readline/write on a timed-out socket raise OSError(110)
+TICKS_30 = False  # 64-bit: ticks wrap at 2**62; the app gets _desktop/ticks30.py's
+GPIO_EDGES = None  # the desktop's GPIO bank is simulated (shim/_lib/gpio.py)
+# What a driver's socket derives from: an IOBase with ioctl() is pollable.
+import io as _io  # noqa: E402
 
-# struct sockaddr_in starts with sa_family in host byte order.
-if sys.byteorder == "little":
-    _F4, _F6 = b"\x02\x00", b"\x0a\x00"
-else:
-    _F4, _F6 = b"\x00\x02", b"\x00\x0a"
-_Z4 = b"\x00\x00\x00\x00"
-_Z8 = _Z4 + _Z4
+STREAM_BASE = _io.IOBase
+# The GC signals every thread to scan its stack, and the interpreter retries
+# an interrupted recv/accept/connect with its whole timeout again: under
+# allocating threads a timeout never fires. usocket then waits itself, on a
+# deadline (shim/_lib/sockcalls.py Waits).
+TIMEOUTS_RESTART = True
 
-socket = _s.socket
-inet_pton = _s.inet_pton
-
-
-def pack(ip, port):
-    if ":" in ip:
-        return _F6 + port.to_bytes(2, "big") + _Z4 + _s.inet_pton(10, ip) + _Z4
-    return _F4 + port.to_bytes(2, "big") + _s.inet_pton(2, ip) + _Z8
-
-
-def unpack(raw):
-    port = (raw[2] << 8) | raw[3]
-    if raw[0] == 2 or raw[1] == 2:
-        return _s.inet_ntop(2, bytes(raw[4:8])), port
-    return _s.inet_ntop(10, bytes(raw[8:24])), port
-
-
-def oserror(n):
-    return OSError(n)
-
-
-# Linux option numbers (the unix port passes them straight to setsockopt).
-def setsockopt_reuseaddr(sock, on):
-    sock.setsockopt(1, 2, on)  # SOL_SOCKET, SO_REUSEADDR
-
-
-def setsockopt_keepalive(sock, minutes):
-    sock.setsockopt(1, 9, 1 if minutes else 0)  # SOL_SOCKET, SO_KEEPALIVE
-    if minutes:
-        sock.setsockopt(6, 4, minutes * 60)  # IPPROTO_TCP, TCP_KEEPIDLE
-        sock.setsockopt(6, 5, 25)  # TCP_KEEPINTVL, as QuecPython sets it
-        sock.setsockopt(6, 6, 3)  # TCP_KEEPCNT
+# The interpreter's own open: the shim reads host files with it (the config,
+# ptys, /proc), while the app's open is shim/_desktop/fs.py's once /usr is mounted.
+_open = open
+open_host = _open
+fopen = _open  # a board path is the mounted folder's own path here
+_mounts = {}  # "/usr", "/bak" -> host folder
 
 
 def config_text():
@@ -66,245 +49,56 @@ def config_text():
         raise
 
 
+def oserror(n):
+    return OSError(n)
+
+
 def usr_dir():
     return os.getenv("QPYSHIM_USR")
 
 
-# The interpreter's own open: the shim reads host files with it (the config,
-# ptys, /proc), while the app's open is shim/_desktop/fs.py's once /usr is mounted.
-_open = open
-open_host = _open
-fopen = _open  # a board path is the mounted folder's own path here
-fs = None  # shim/_desktop/fs.py once the board's filesystem is mounted
-_mounts = {}  # "/usr", "/bak" -> host folder
-
-
 def mount_usr(path):
-    global fs
-    from ..._desktop import fs as _fs
-
     # /usr and /bak as on the module (customer_fs, customer_backup_fs): two
-    # folders of the flash dir mounted in MicroPython's VFS.
-    flash, bak = _fs.layout(path)
+    # folders of the flash dir mounted in MicroPython's VFS. The flash dir is
+    # QPYSHIM_FLASH, else usr's parent (as shim/_desktop/fs.py's layout()).
+    flash = os.getenv("QPYSHIM_FLASH") or path.rstrip("/").rsplit("/", 1)[0]
+    bak = flash + "/bak"
+    try:
+        os.mkdir(bak)
+    except OSError:
+        pass  # there already
     os.mount(os.VfsPosix(path), "/usr")
     os.mount(os.VfsPosix(bak), "/bak")
     _mounts["/usr"], _mounts["/bak"] = path.rstrip("/"), bak
     os.chdir("/")  # QuecPython starts in / with "" on sys.path: import usr.x works
     if "" not in sys.path:
         sys.path.insert(0, "")
-    _fs.install(flash)
-    fs = _fs
+    import builtins
+
+    builtins.open = _app_open
 
 
-_host_vfs = []
-
-
-def frename(old, new):
-    # Both board paths are on one mount (shim/_desktop/fs.py checked). A mounted
-    # VfsPosix builds both host paths in one buffer, so rename('/usr/a',
-    # '/usr/b') renames b onto itself (ENOENT); a root-less VfsPosix takes
-    # host paths as given.
-    i = old.find("/", 1)
-    m = old[:i] if i > 0 else old
-    h = _mounts.get(m)
-    if h is None:
-        return os.rename(old, new)  # a volume the app mounted
-    if not _host_vfs:
-        _host_vfs.append(os.VfsPosix())
-    _host_vfs[0].rename(h + old[len(m):], h + new[len(m):])
-
-
-aliases = {}  # the u-names (usys, ujson, ...) are the interpreter's own
-
-
-def privileged_ok():
-    v = os.getenv("QPYSHIM_PRIVILEGED")  # the host tells a board whose / is its flash
-    if v:
-        return v == "1"
-    try:
-        with _open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("Uid:"):
-                    return line.split()[2] == "0"  # effective uid
-    except OSError:
-        pass
-    return False
-
-
-def print_exception(e):
-    sys.print_exception(e, sys.stderr)
-
-
-def heap_free():
-    import gc
-
-    return gc.mem_free()
-
-
-def tcp_state(sock):
-    # Peek without consuming: b'' means the peer's FIN has arrived (CLOSE_WAIT).
-    try:
-        if sock.recv(1, 66) != b"":  # MSG_PEEK | MSG_DONTWAIT
-            return 4
-    except OSError as e:
-        return 4 if e.errno == 11 else 0
-    try:
-        sock.send(b"")  # after a FIN we may still send; after a reset we may not
-        return 7
-    except OSError:
-        return 0
-
-
-_UNSPEC = bytes(16)
-
-
-def abort(sock):
-    # connect() to AF_UNSPEC is Linux's disconnect: it resets the connection
-    # and wakes a thread blocked in recv or send on it, which close() won't.
-    try:
-        sock.connect(_UNSPEC)
-    except OSError:
-        pass
-
-
-def fd_count():
-    return len(os.listdir("/proc/self/fd"))
-
-
-import machine  # noqa: E402  the builtin one, extended by shim.machine
-
-LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
-NATIVE_STACK = False  # host threads keep the host's stack size
-NATIVE_STREAMS = True  # read/readinto/readline/write on a timed-out socket raise OSError(110)
-TICKS_30 = False  # 64-bit: ticks wrap at 2**62; the app gets _desktop/ticks30.py
-# What a driver's socket derives from: an IOBase with ioctl() is pollable.
-import io as _io  # noqa: E402
-
-STREAM_BASE = _io.IOBase
-
-
-def stack():
-    from ..._desktop import vnet as _vnet
-
-    return _vnet
-
-
-def link():
-    return None  # dataCall runs on the simulated modem of the board config
-
-
-def app_done(code):
-    # Under `qpyshim board` the board stays up and drops to its REPL, as a real
-    # one does; under `qpyshim run` the app's status is the process's.
-    if os.getenv("QPYSHIM_VBOARD"):
-        if code:
-            stderr.write("qpyshim: the app ended with status %d\n" % code)
-        return
-    sys.exit(code)
+def _app_open(*a, **kw):
+    # The app's open() until its first call, which loads the checked one
+    # (shim/_desktop/fs.py) and hands it the builtin for good.
+    return (globals().get("fs") or __getattr__("fs")).open(*a, **kw)
 
 
 def expose(path, names):
     sys.path.insert(0, path)  # firmware modules win over the app's files, as on the module
 
 
-class _Waker:
-    # A datagram on an abstract unix socket ends a poll early: the unix port's
-    # lock acquire has no timeout, so a timed wait needs a descriptor.
-    def __init__(self):
-        import select
+def __getattr__(n):
+    # The rest of the port, on first use; kept as this module's own from then on.
+    if n == "fs":  # shim/_desktop/fs.py once the board's filesystem is mounted
+        v = None
+        if _mounts:
+            from ..._desktop import fs as v
 
-        self._addr = b"\x01\x00\x00qpyshim-%d-%d" % (time.ticks_us(), id(self))
-        self._r = _s.socket(1, 2)  # AF_UNIX, SOCK_DGRAM
-        self._r.bind(self._addr)
-        self._r.setblocking(False)  # read only after poll, and then drained
-        self._w = _s.socket(1, 2)
-        self._w.setblocking(False)  # a full queue already holds a wake-up
-        self._p = select.poll()
-        self._p.register(self._r, select.POLLIN)
-
-    def wait(self, ms):
-        if self._p.poll(ms):
-            try:
-                while True:
-                    self._r.recv(64)  # every queued wake-up: one look at the timers serves them all
-            except OSError:
-                pass
-
-    def wake(self):
-        try:
-            self._w.sendto(b"w", self._addr)
-        except OSError:
-            pass  # a wake-up already queued is enough
-
-    def close(self):
-        self._r.close()
-        self._w.close()
-
-
-def waker():
-    return _Waker()
-
-
-def serial(path, baud, bits=8, parity=0, stop=1, flow=0):
-    from .line import Tty  # only a board with a modem on a serial line loads it
-
-    return Tty(path, baud, bits, parity, stop, flow)
-
-
-_POWER = {"restart": "USR1", "watchdog": "ALRM", "off": "USR2"}
-
-
-def power(how):
-    # The runner reads the signal: SIGUSR1 (SIGALRM for the watchdog) boots
-    # the board again, SIGUSR2 powers it off. The unix port has no os._exit
-    # or kill, but a shell does.
-    os.system("kill -%s $PPID" % _POWER[how])
-    while True:
-        time.sleep(1)  # the signal ends us
-
-
-def boot_reason():
-    return int(os.getenv("QPYSHIM_BOOT_REASON") or 1)
-
-
-def uart_default(n):
-    return None  # the desktop has no serial lines but those the config names
-
-
-def tls(sock, server_hostname, cert, key, ca):
-    from ..._lib.tls import wrap
-
-    return wrap(sock, server_hostname, cert, key, ca)
-
-
-def gpio(n, direction, pull, level):
-    return None  # the desktop's GPIO bank is simulated (shim/_lib/gpio.py)
-
-
-GPIO_EDGES = None
-
-
-# The GC signals every thread to scan its stack, and the interpreter retries
-# an interrupted recv/accept/connect with its whole timeout again: under
-# allocating threads a timeout never fires. usocket then waits itself, on a
-# deadline (shim/_lib/sockcalls.py Waits).
-TIMEOUTS_RESTART = True
-
-
-def readable(s, ms):
-    """Whether a read on native socket (or TLS socket) s would find data
-    within ms; the socket's blocking mode is left alone."""
-    import select
-
-    p = select.poll()
-    p.register(s, select.POLLIN)
-    return bool(p.poll(ms))
-
-
-def nv_path():
-    # The board's non-volatile store sits at the root of its flash, beside
-    # /usr and not in it (under `qpyshim board` that root is mounted at /).
-    if os.getenv("QPYSHIM_VBOARD"):
-        return "/nvram.json"
-    root = os.getenv("QPYSHIM_FLASH")
-    return root + "/nvram.json" if root else None
+            v.install(None)
+    elif n[:2] == "__" or n == "calls" or n[:1].isupper():
+        raise AttributeError(n)  # every constant is here: one absent is the port's answer (ERRNO)
+    else:
+        v = getattr(__import__(__name__ + ".calls", None, None, ("x",)), n)
+    globals()[n] = v
+    return v

@@ -1,0 +1,51 @@
+# shim.install()'s work, run once at boot and then dropped (shim/__init__.py):
+# the heap an app starts with keeps nothing of it but what it put in place.
+import sys
+from .. import MODULES, LATER, LAZY, _Later, _print
+from .._ports import port
+
+
+def run(usr, config, stack):
+    import builtins
+
+    shim = sys.modules[__name__.rsplit(".", 2)[0]]
+
+    builtins.print = _print
+    d = usr or port.usr_dir()
+    if d:
+        port.mount_usr(d)  # first: the modem's power-on reads /usr/datacall_config.json
+    for name, mod in port.aliases.items():
+        sys.modules[name] = mod
+    shim._lock = port.thread.allocate_lock()
+    shim._main = port.thread.get_ident()
+    if port.NATIVE_STACK:  # a board's app threads have small stacks: the loader must not load on one
+        from . import later  # noqa: F401
+    for name in MODULES + LATER:
+        sys.modules[name] = _Later(name)
+    # `import osTimer` hands out the class itself (an app may subclass it).
+    from .. import osTimer
+
+    sys.modules["osTimer"] = osTimer.osTimer
+    f = getattr(shim, "__file__", None)
+    if f:  # frozen into firmware, the lazy modules are frozen top-level ones
+        port.expose(f.rsplit("/", 1)[0] if "/" in f else ".", LAZY)
+    if config is None:
+        text = port.config_text()
+        if text and '"control"' in text:  # else nothing reads it before the app's first use
+            import json
+
+            config = json.loads(text)
+    shim._BOARD = (config, stack)  # shim/_lib/board.py takes it when it loads
+    b = sys.modules.get(shim.__name__ + "._lib.board")
+    if b:  # loaded already: a new board, powered on when first asked for
+        b._b, b._args = None, shim._BOARD
+    if config and isinstance(config.get("control"), dict) and config["control"]:
+        try:
+            from .._desktop import control
+        except ImportError:  # a real board: the control channel is the desktop's
+            port.stderr.write("qpyshim: control: not on this board; the config's control section is ignored\n")
+        else:
+            from . import board
+
+            board.get()
+            control.start()
