@@ -33,6 +33,8 @@ if not said:
             if kind == "L":
                 if os.path.islink(p):
                     os.unlink(p)
+            elif kind == "E":
+                os.rmdir(p)  # only if empty: another command may be using it
             else:
                 for _ in range(3):  # a dying board may still be writing into it
                     shutil.rmtree(p, ignore_errors=True)
@@ -52,9 +54,11 @@ class Lifeline:
         self._w = None
         self._proc = None
 
-    def add(self, folders=(), links=()):
-        """Folders to remove with all they hold, symlinks to unlink."""
-        items = ["D" + os.path.abspath(p) for p in folders] + ["L" + os.path.abspath(p) for p in links]
+    def add(self, folders=(), links=(), empty=()):
+        """Folders to remove with all they hold, symlinks to unlink, and
+        folders to remove if nothing is left in them (after the others)."""
+        items = (["D" + os.path.abspath(p) for p in folders] + ["L" + os.path.abspath(p) for p in links]
+                 + ["E" + os.path.abspath(p) for p in empty])
         if items:
             self._items += items
             self._restart()

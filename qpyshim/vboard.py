@@ -328,8 +328,11 @@ class Board:
         if self.control is not None:
             self.control.close()
             self.control = None
+            d = boardctl.control_dir(self.device)
             with contextlib.suppress(OSError):
-                shutil.rmtree(boardctl.control_dir(self.device))
+                shutil.rmtree(d)
+            with contextlib.suppress(OSError):
+                d.parent.rmdir()  # the user's folder of reset sockets, once no board has one
         if self.child is not None:
             os.close(self.child)
             self.child = None
@@ -363,7 +366,7 @@ def main(flash=None, echo=False, link=None):
             stack.callback(lambda: os.path.islink(link) and os.unlink(link))
         # removed even if this process is SIGKILLed
         watch.add(folders=([flash] if temporary else []) + ([control] if control else []),
-                  links=[link] if link else [])
+                  links=[link] if link else [], empty=[control.parent] if control else [])
         stopping = []
 
         def _stop(signum, frame):
