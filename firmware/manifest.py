@@ -83,7 +83,6 @@ package(
         "_ports/boardnet.py",
         "_ports/esp32/__init__.py",
         "_ports/esp32/line.py",
-        "_ports/esp32/uerrno.py",
         "_ports/esp32/wlan.py",
         "_thread.py",
         "checkNet.py",
@@ -99,22 +98,23 @@ package(
     opt=1,
 )
 
-# QuecPython's modules beyond the interpreter's own names (shim.LAZY) load on
+# QuecPython's modules beyond the interpreter's own names (qpyshim.shipping.lazy_modules()) load on
 # first import; frozen, they are top-level modules the '.frozen' entry of
 # sys.path finds.
-module("log.py", base_path="../shim", opt=1)
-module("ethernet.py", base_path="../shim", opt=1)
-module("net.py", base_path="../shim", opt=1)
-module("sim.py", base_path="../shim", opt=1)
-module("modem.py", base_path="../shim", opt=1)
-module("misc.py", base_path="../shim", opt=1)
-module("queue.py", base_path="../shim", opt=1)
-module("sys_bus.py", base_path="../shim", opt=1)
-module("ql_fs.py", base_path="../shim", opt=1)
-module("example.py", base_path="../shim", opt=1)
-module("ntptime.py", base_path="../shim", opt=1)
-module("umqtt.py", base_path="../shim", opt=1)
-module("request.py", base_path="../shim", opt=1)
-module("ussl.py", base_path="../shim", opt=1)
-module("aLiYun.py", base_path="../shim", opt=1)
 module("TenCentYun.py", base_path="../shim", opt=1)
+module("aLiYun.py", base_path="../shim", opt=1)
+module("ethernet.py", base_path="../shim", opt=1)
+module("example.py", base_path="../shim", opt=1)
+module("log.py", base_path="../shim", opt=1)
+module("misc.py", base_path="../shim", opt=1)
+module("modem.py", base_path="../shim", opt=1)
+module("net.py", base_path="../shim", opt=1)
+module("ntptime.py", base_path="../shim", opt=1)
+module("ql_fs.py", base_path="../shim", opt=1)
+module("queue.py", base_path="../shim", opt=1)
+module("request.py", base_path="../shim", opt=1)
+module("sim.py", base_path="../shim", opt=1)
+module("sys_bus.py", base_path="../shim", opt=1)
+module("uerrno.py", base_path="../shim", opt=1)
+module("umqtt.py", base_path="../shim", opt=1)
+module("ussl.py", base_path="../shim", opt=1)

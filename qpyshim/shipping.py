@@ -60,14 +60,16 @@ def _other_port(rel, port):
 
 
 def lazy_modules():
-    """shim.LAZY read from its source: frozen firmware makes these top-level modules."""
+    """Every top-level shim module that shim.install() places no stand-in for
+    (MODULES, LATER): found on sys.path at its first import; frozen firmware
+    makes them top-level frozen modules."""
     import ast
 
-    tree = ast.parse((paths.SHIM / "__init__.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "LAZY" for t in node.targets):
-            return tuple(ast.literal_eval(node.value))
-    raise RuntimeError("shim/__init__.py defines no LAZY")
+    placed = set()
+    for node in ast.parse((paths.SHIM / "__init__.py").read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) in ("MODULES", "LATER") for t in node.targets):
+            placed.update(ast.literal_eval(node.value))
+    return tuple(sorted(p.stem for p in paths.SHIM.glob("*.py") if p.stem != "__init__" and p.stem not in placed))
 
 
 def package_json(port=MIP_PORT):
@@ -109,7 +111,7 @@ def manifest(port=MIP_PORT):
            'package(\n    "shim",\n    files=[\n']
     out += [f'        "{f}",\n' for f in files]
     out.append('    ],\n    base_path="..",\n    opt=1,\n)\n\n')
-    out.append("# QuecPython's modules beyond the interpreter's own names (shim.LAZY) load on\n"
+    out.append("# QuecPython's modules beyond the interpreter's own names (qpyshim.shipping.lazy_modules()) load on\n"
                "# first import; frozen, they are top-level modules the '.frozen' entry of\n"
                "# sys.path finds.\n")
     out += [f'module("{m}.py", base_path="../shim", opt=1)\n' for m in lazy_modules()]

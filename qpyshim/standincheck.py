@@ -32,6 +32,7 @@ SCOPE = {
     "network": ("network.py", ("WLAN", "LAN", "PPP", "constants")),
     "machine": ("esp32_machine.py", ("UART", "Pin", "WDT")),
     "esp32": ("esp32.py", None),
+    "errno": ("esp32_errno.py", None),
 }
 
 # Names the stand-ins leave out on purpose (fnmatch patterns on the qualified

@@ -15,9 +15,8 @@ PORT = None  # None: chosen from the platform; "unix", "esp32" or "cpython" to f
 # them as shim.x: one copy), and osTimer, which QuecPython's import hands out
 # as a class, not a module (that one is the class itself).
 MODULES = ("_thread", "utime", "uos", "usocket", "dataCall", "checkNet", "machine", "osTimer")
-# Found on sys.path when the app imports them.
-LAZY = ("log", "ethernet", "net", "sim", "modem", "misc", "queue", "sys_bus", "ql_fs",
-        "example", "ntptime", "umqtt", "request", "ussl", "aLiYun", "TenCentYun")
+# Every other top-level module here (log, net, sim, umqtt, ...) is found on
+# sys.path at the app's first import of it (qpyshim/shipping.py lists them).
 LATER = ("uwebsocket",)
 
 

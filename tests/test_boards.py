@@ -13,7 +13,7 @@ from littlefs import LittleFS
 from conftest import EXAMPLES, QPYSHIM, ROOT
 from esp32_board import WIFI, run
 from qpyshim import boardfiles, firmware, runner, shipping
-from shim import LAZY
+
 
 ESP32 = boardfiles.target(boardfiles.load_config("esp32"))
 
@@ -138,7 +138,7 @@ def test_firmware_manifest_freezes_the_board_shim():
     top = {n for n, p in frozen if "/" not in n and getattr(p, "parent", None) and p.parent.name == "shim"}
     on_disk = set(shipping.device_files("esp32"))
     assert shim | top == on_disk  # the manifest and the image agree
-    assert top == {m + ".py" for m in LAZY} and not shim & top  # lazy modules: top-level only
+    assert top == {m + ".py" for m in shipping.lazy_modules()} and not shim & top  # lazy modules: top-level only
     p = qpyshim("firmware", "--check")
     assert p.returncode == 0 and "all present" in p.stdout
 

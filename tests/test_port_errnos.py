@@ -17,7 +17,7 @@ import pytest
 
 from conftest import PRELUDE, free_port
 from esp32_board import layout, run
-from qpyshim import standincheck
+from qpyshim import paths, standincheck
 
 # QuecPython's numbers: what an app compares e.args[0] with.
 QUECPYTHON = {
@@ -111,6 +111,10 @@ for i in range(8):
             print("native", "connect_timeout", native[before:][-1][1] if native[before:] else None)
         break
 print("seen", seen)
+import uerrno, errno
+print("uerrno", {n: getattr(uerrno, n) for n in ("ETIMEDOUT", "EAGAIN", "EINPROGRESS", "ECONNREFUSED",
+                                                  "EADDRINUSE", "ENOTCONN", "ECONNRESET")})
+print("errno", getattr(errno, "ETIMEDOUT"))  # `errno.X` is folded in by the compiler: the host's number
 '''
 
 
@@ -159,6 +163,12 @@ def _check(r, port):
     assert r.code == 0, r
     seen = r.value("seen")
     assert seen == EXPECTED[port], (port, seen, r)
+    # what an app compares them with: `uerrno` has the numbers it was given
+    u = r.value("uerrno")
+    assert u == {"ETIMEDOUT": seen["recv_timeout"], "EAGAIN": seen["recv_wouldblock"],
+                 "EINPROGRESS": seen["connect_nonblocking"], "ECONNREFUSED": seen["connect_refused"],
+                 "EADDRINUSE": seen["bind_in_use"], "ENOTCONN": seen["send_unconnected"],
+                 "ECONNRESET": seen["recv_after_reset"]}, r
 
 
 @pytest.mark.parametrize("runtime", ["micropython", "cpython"])
@@ -171,6 +181,7 @@ def test_the_esp32_board_raises_newlibs_and_the_app_sees_quecpythons(tmp_path, r
     native = {line.split()[1]: eval(line.split()[2]) for line in r.lines if line.startswith("native ")}
     assert native == ESP32_NATIVE, r
     _check(r, "esp32")
+    assert r.value("errno") == 116  # the board's own errno module keeps newlib's numbers
 
 
 EVERY = '''
@@ -205,3 +216,13 @@ def test_every_number_in_the_esp32_table_reaches_the_app_as_quecpythons(tmp_path
     assert r.code == 0, r
     want = {"%s %d" % (call, n): q for call in ("recv", "send") for n, q in table.items()}
     assert r.value("got") == want, r
+
+
+def test_the_shims_uerrno_is_quecpythons_table():
+    # shim/uerrno.py, placed on an ESP32, against the table the checker holds
+    # (py/mperrno.h's internal numbers, the module's).
+    import ast
+
+    consts = {n.targets[0].id: n.value.value for n in ast.parse((paths.SHIM / "uerrno.py").read_text()).body
+              if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)}
+    assert {k: v for k, v in consts.items() if k != "EWOULDBLOCK"} == standincheck.QUECPYTHON_ERRNO

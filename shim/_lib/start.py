@@ -1,7 +1,7 @@
 # shim.install()'s work, run once at boot and then dropped (shim/__init__.py):
 # the heap an app starts with keeps nothing of it but what it put in place.
 import sys
-from .. import MODULES, LATER, LAZY, _Later, _print
+from .. import MODULES, LATER, _Later, _print
 from .._ports import port
 
 
@@ -20,7 +20,7 @@ def run(usr, config, stack):
     shim._main = port.thread.get_ident()
     if port.NATIVE_STACK:  # a board's app threads have small stacks: the loader must not load on one
         from . import later  # noqa: F401
-    for name in MODULES + LATER:
+    for name in MODULES + LATER + port.STANDINS:
         sys.modules[name] = _Later(name)
     # `import osTimer` hands out the class itself (an app may subclass it).
     from .. import osTimer
@@ -28,7 +28,7 @@ def run(usr, config, stack):
     sys.modules["osTimer"] = osTimer.osTimer
     f = getattr(shim, "__file__", None)
     if f:  # frozen into firmware, the lazy modules are frozen top-level ones
-        port.expose(f.rsplit("/", 1)[0] if "/" in f else ".", LAZY)
+        port.expose(f.rsplit("/", 1)[0] if "/" in f else ".")
     if config is None:
         text = port.config_text()
         if text and '"control"' in text:  # else nothing reads it before the app's first use

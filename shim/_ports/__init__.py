@@ -44,7 +44,9 @@
 #                         shim/_lib/later.py aside()); absent: 32 KB
 #   STREAM_BASE           the class a modem driver's socket derives from
 #   stderr                the stream for diagnostics
-#   expose(dir, names)    make the modules `names` in `dir` importable by name
+#   expose(dir)           make the top-level modules in `dir` importable by name
+#   STANDINS              names beyond shim.MODULES the interpreter owns whose
+#                         QuecPython modules the shim gives (stand-ins at install)
 #   waker()               an object with wait(ms) that wake() ends early
 #   readable(s, ms)       whether native (or TLS) socket s has data within ms
 #   serial(path, baud, bits, parity, stop, flow)

@@ -6,10 +6,12 @@
 import sys
 import esp32_socket
 import esp32_machine
+import esp32_errno
 import network  # noqa: F401  the stand-in, found next to this file
 
 sys.modules["socket"] = esp32_socket
 sys.modules["machine"] = esp32_machine
+sys.modules["errno"] = sys.modules["uerrno"] = esp32_errno  # newlib's numbers, as the board's
 
 import os  # noqa: E402
 import vfs  # noqa: E402

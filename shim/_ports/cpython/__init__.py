@@ -46,6 +46,7 @@ def mount_usr(path):
 
 
 aliases = _aliases()
+STANDINS = ()  # the interpreter's own modules that answer as QuecPython's
 
 
 def privileged_ok():
@@ -100,9 +101,13 @@ def app_done(code):
     sys.exit(code)
 
 
-def expose(path, names):
+def expose(path):
     sys.path.insert(0, path)  # firmware modules win over the app's files, as on the module
-    for n in names:
+    shim = sys.modules[__name__.split(".")[0]]
+    for f in _os.listdir(path):
+        n = f[:-3]
+        if not f.endswith(".py") or n == "__init__" or n in shim.MODULES or n in shim.LATER:
+            continue
         m = sys.modules.get(n)
         if m is not None and not (getattr(m, "__file__", "") or "").startswith(path):
             del sys.modules[n]  # the host's own (CPython's queue): the app gets QuecPython's

@@ -95,6 +95,9 @@ def mount_usr(path):
 
 
 aliases = {}  # the u-names are the interpreter's own
+# but for uerrno, whose numbers are newlib's: the app gets QuecPython's
+# (shim/uerrno.py), the numbers the shim's socket errors carry (ERRNO).
+STANDINS = ("uerrno",)
 
 
 def privileged_ok():
@@ -157,7 +160,7 @@ def app_done(code):
         stderr.write("qpyshim: the app ended with status %d\n" % code)
 
 
-def expose(path, names):
+def expose(path):
     sys.path.insert(0, path)
 
 

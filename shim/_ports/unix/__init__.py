@@ -11,6 +11,7 @@ import machine  # the builtin one, extended by shim.machine; before install() sh
 name = "unix"
 stderr = sys.stderr
 aliases = {}  # the u-names (usys, ujson, ...) are the interpreter's own
+STANDINS = ()  # and answer as QuecPython's (uerrno: Linux's numbers)
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
 NATIVE_STREAMS = True  # read/readinto/readline/write on a timed-out socket raise OSError(110)
@@ -84,7 +85,7 @@ def _app_open(*a, **kw):
     return (globals().get("fs") or __getattr__("fs")).open(*a, **kw)
 
 
-def expose(path, names):
+def expose(path):
     sys.path.insert(0, path)  # firmware modules win over the app's files, as on the module
 
 

@@ -1,6 +1,7 @@
-# uerrno as QuecPython numbers it, for apps on an ESP32. The board's own
-# errno module carries newlib's numbers (ETIMEDOUT 116), while the shim hands
-# the app the module's (110, see ERRNO in this port): an app comparing
+# QuecPython's uerrno, placed for apps on an ESP32 (the port's STANDINS;
+# elsewhere the interpreter's own numbers are Linux's, as the module's). The
+# board's own errno module carries newlib's numbers (ETIMEDOUT 116), while the
+# shim hands the app the module's (110, ERRNO in _ports/esp32): an app comparing
 # e.args[0] with uerrno.ETIMEDOUT must find the same number in both places.
 # The names are MicroPython's own errno list (py/mperrno.h with its internal
 # table, Linux's numbering), which is QuecPython's.
