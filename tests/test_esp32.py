@@ -269,3 +269,23 @@ s.close()
     assert r.value("set") is None
     assert r.value("range") == "ValueError"  # as on the other ports (usocket_cases)
     assert "option not implemented" not in r.out  # the board's warning for an unknown option
+
+
+def test_an_app_that_changes_folder_still_imports_the_shims_modules(tmp_path):
+    # A board finds the shim through '' (its sys.path starts there): after the
+    # app's uos.chdir('/usr') a module not loaded yet must still be found, as
+    # the module's built-in ones are.
+    flash = layout(tmp_path, app('''
+import uos
+uos.chdir('/usr')
+print("cwd", uos.getcwd())
+import log, ntptime
+print("lazy", log.getLogger("x") is not None)
+import usocket
+print("standin", usocket.socket.__name__)
+'''))
+    r = run(flash)
+    assert r.code == 0, r
+    assert r.value("cwd") == "/usr"
+    assert r.value("lazy") is True
+    assert r.value("standin") == "socket"

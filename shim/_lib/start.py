@@ -28,7 +28,10 @@ def run(usr, config, stack):
     sys.modules["osTimer"] = osTimer.osTimer
     f = getattr(shim, "__file__", None)
     if f:  # frozen into firmware, the lazy modules are frozen top-level ones
-        port.expose(f.rsplit("/", 1)[0] if "/" in f else ".")
+        d = f.rsplit("/", 1)[0] if "/" in f else "."
+        if d[:1] != "/" and not d.startswith(".frozen"):
+            d = _anchor(shim.__name__, d)
+        port.expose(d)
     if config is None:
         text = port.config_text()
         if text and '"control"' in text:  # else nothing reads it before the app's first use
@@ -49,3 +52,17 @@ def run(usr, config, stack):
 
             board.get()
             control.start()
+
+
+def _anchor(pkg, d):
+    # Found through '' (a board's sys.path: the current folder): an app that
+    # changes folder (uos.chdir('/usr')) would lose every module not loaded
+    # yet, where the module's own are built in. The package's folders, and
+    # the one the lazy modules are found in, become absolute.
+    cwd = port.os.getcwd().rstrip("/")
+    for name in list(sys.modules):
+        if name == pkg or name.startswith(pkg + "."):
+            p = getattr(sys.modules[name], "__path__", None)
+            if isinstance(p, str) and p[:1] != "/":
+                sys.modules[name].__path__ = cwd + "/" + p
+    return cwd + "/" + d if d != "." else cwd or "/"
