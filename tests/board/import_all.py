@@ -75,7 +75,7 @@ for n in shim.MODULES:
     if got == "ok":
         sys.modules[n] = getattr(sys.modules["shim"], n)
 sys.modules["osTimer"] = sys.modules["osTimer"].osTimer
-port.expose(ROOT + "/shim", shim.LAZY)
+port.expose(ROOT + "/shim")
 for name in modules("shim", ROOT + "/shim"):
     got = load(name)
     print(got.split(" ")[0], name, *got.split(" ")[1:])
