@@ -55,12 +55,8 @@ def getInfo(profileID, ipType):
 
 
 def __getattr__(name):
-    if name[:2] == "__" and name != "__all__":
-        raise AttributeError(name)
-    from ._lib import pdp
+    # setPDPContext, getPDPContext, setAutoActivate/Connect, setDNSServer,
+    # start, stop (shim/_lib/pdp.py): loaded on first use.
+    from ._lib import later
 
-    if name == "__all__":  # `from dataCall import *`: the names loaded on first use too
-        return [n for n in list(globals()) + dir(pdp) if n[:1] != "_"]
-
-    v = globals()[name] = getattr(pdp, name)
-    return v
+    return later.attr(globals(), name, "_lib.pdp")

@@ -18,6 +18,7 @@ def __getattr__(name):
     mod = _WHERE.get(name)
     if mod is None:
         raise AttributeError(name)
-    cls = getattr(__import__("shim." + mod, None, None, [name]), name)
-    globals()[name] = cls
-    return cls
+    from ._lib import later
+
+    # not copied into this module's globals: no GIL, and other threads read them
+    return getattr(later.part(mod), name)

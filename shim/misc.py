@@ -116,11 +116,9 @@ def antennaSecRXOffCtrl(*args):
 # module __getattr__, which MicroPython has too), so an app that only uses
 # Power pays nothing for them.
 def __getattr__(name):
-    if name == "ADC":
-        from shim._lib.adc import ADC as c
-    elif name == "PWM":
-        from shim._lib.pwm import PWM as c
-    else:
+    if name not in ("ADC", "PWM"):
         raise AttributeError(name)
-    globals()[name] = c
-    return c
+    from shim._lib import later
+
+    # not copied into this module's globals: no GIL, and other threads read them
+    return getattr(later.part("_lib." + name.lower()), name)

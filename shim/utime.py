@@ -61,12 +61,6 @@ def setTimeZone(offset):
 
 def __getattr__(name):
     # localtime and mktime (shim/_lib/clock.py): loaded on first use.
-    if name[:2] == "__" and name != "__all__":
-        raise AttributeError(name)
-    from ._lib import clock
+    from ._lib import later
 
-    if name == "__all__":  # `from utime import *`: the names loaded on first use too
-        return [n for n in list(globals()) + dir(clock) if n[:1] != "_"]
-
-    v = globals()[name] = getattr(clock, name)
-    return v
+    return later.attr(globals(), name, "_lib.clock")

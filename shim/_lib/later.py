@@ -30,6 +30,48 @@ def load(later, here=False):
             s._lock.release()
 
 
+def part(name, here=False):
+    """The module shim.<name> (a module's part loaded on first use, e.g.
+    "_lib.pdp"), imported once under the same lock, whichever thread asks
+    first: with no GIL another thread would get it half made. Without
+    shim.install() (CPython debugging, tests) it is a plain import."""
+    s = shim
+    full = s.__name__ + "." + name
+    m = sys.modules.get(full)
+    if m is not None and s._owner is None:
+        return m
+    if s._lock is None:
+        __import__(full)
+        return sys.modules[full]
+    me = port.thread.get_ident()
+    inner = s._owner == me
+    if not (inner or here or me == s._main) and port.NATIVE_STACK:
+        return aside(part, name, True)
+    if not inner:
+        s._lock.acquire()
+        s._owner = me
+    try:
+        __import__(full)
+        return sys.modules[full]
+    finally:
+        if not inner:
+            s._owner = None
+            s._lock.release()
+
+
+def attr(g, name, where):
+    """A module __getattr__'s answer: `name` from the part `where`, loaded on
+    first use. Not copied into the module's globals: adding a key to a dict
+    other threads are reading can make their reads miss (no GIL), and these
+    are the rarely used names."""
+    if name[:2] == "__" and name != "__all__":
+        raise AttributeError(name)
+    m = part(where)
+    if name == "__all__":  # `from m import *`: the names loaded on first use too
+        return [n for n in list(g) + dir(m) if n[:1] != "_"]
+    return getattr(m, name)
+
+
 def aside(fn, *args):
     """fn(*args) on a thread with room, this one waiting. A board's threads
     have the small stacks the app asked for (8 KB), too small for an import

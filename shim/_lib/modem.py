@@ -154,10 +154,9 @@ def any_active():
 
 def __getattr__(name):
     # What the app's radio and SIM calls, dataCall's settings and the control
-    # channel use (shim/_lib/radio.py): loaded on first use, kept from then on.
+    # channel use (shim/_lib/radio.py): loaded on first use.
     if name[:2] == "__":
         raise AttributeError(name)
-    from . import radio
+    from . import later
 
-    v = globals()[name] = getattr(radio, name)
-    return v
+    return getattr(later.part("_lib.radio"), name)
