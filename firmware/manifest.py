@@ -82,6 +82,7 @@ package(
         "_ports/__init__.py",
         "_ports/boardnet.py",
         "_ports/esp32/__init__.py",
+        "_ports/esp32/calls.py",
         "_ports/esp32/line.py",
         "_ports/esp32/wlan.py",
         "_thread.py",
