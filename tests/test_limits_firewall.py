@@ -132,7 +132,7 @@ def test_runtime_profiles_match_the_host_list():
 
     from qpyshim import netconfig
 
-    text = (Path(__file__).parent.parent / "shim" / "_lib" / "limits.py").read_text()
+    text = (Path(__file__).parent.parent / "shim" / "_lib" / "power.py").read_text()
     assert tuple(re.findall(r'^    "(\w+)": \(', text, re.M)) == netconfig.PROFILES
 
 

@@ -1,18 +1,9 @@
 # What the board can hold, and the registry of what the app holds now: open
 # sockets and app threads. Each port gives its defaults (the desktop keeps the
 # host's own limits; an ESP32 has lwIP's 10 sockets); the config's "limits"
-# section can take a module model's profile and override single values.
+# section can take a module model's profile (shim/_lib/power.py, which reads
+# the config once) and override single values.
 from .._ports import port as _p
-
-# Module models: (sockets, threads). Sockets: QuecPython FAQ network/tcpip.md;
-# threads: QuecPython_FAQ.md ("max 16"), read as 16 app threads alive at once.
-PROFILES = {
-    "EC200A": (64, 16),
-    "ECxxxG": (15, 16),
-    "ECxxxU": (15, 16),
-    "BG95": (20, 16),
-}
-
 
 lock = _p.thread.allocate_lock()
 live = set()  # every socket the app has open: the limit's count, and what a data-call drop aborts

@@ -54,11 +54,21 @@ def _allow(board):
     return out
 
 
+# Module models: (sockets, threads). Sockets: QuecPython FAQ network/tcpip.md;
+# threads: QuecPython_FAQ.md ("max 16"), read as 16 app threads alive at once.
+PROFILES = {
+    "EC200A": (64, 16),
+    "ECxxxG": (15, 16),
+    "ECxxxU": (15, 16),
+    "BG95": (20, 16),
+}
+
+
 def _limits(board):
     from . import limits as m
 
     c = board.section("limits")
-    s, t = m.PROFILES.get(c.get("profile"), (_p.LIMITS["sockets"], None))
+    s, t = PROFILES.get(c.get("profile"), (_p.LIMITS["sockets"], None))
     with m.lock:  # a new board counts from zero
         m.sockets = c.get("sockets", s)  # None: no limit of our own
         m.threads = c.get("threads", t)

@@ -9,19 +9,6 @@ def integer(v, what):
     return v
 
 
-def _pair(a):
-    if not isinstance(a, (tuple, list)) or len(a) != 2:
-        raise TypeError("address must be a (host, port) tuple or list")
-    host, n = a
-    if not isinstance(host, str):
-        raise TypeError("host must be a str")
-    if "\x00" in host:
-        # The C stack under every port stops reading at the NUL and would
-        # bind or reach the address before it; no address holds one.
-        raise _p.oserror(22)
-    return host, n
-
-
 def name(host):
     """getaddrinfo's host: a NUL in it is a name nothing resolves (lwIP
     would read only the part before it)."""
@@ -34,7 +21,15 @@ def address(a):
     """A (host, port) for connect, bind and sendto. The port may be a digit
     string, as getaddrinfo reads it: the firmware resolves connect's address
     that way, and the 2021 firmware bind's too."""
-    host, n = _pair(a)
+    if not isinstance(a, (tuple, list)) or len(a) != 2:
+        raise TypeError("address must be a (host, port) tuple or list")
+    host, n = a
+    if not isinstance(host, str):
+        raise TypeError("host must be a str")
+    if "\x00" in host:
+        # The C stack under every port stops reading at the NUL and would
+        # bind or reach the address before it; no address holds one.
+        raise _p.oserror(22)
     return host, service(n)
 
 
@@ -45,10 +40,6 @@ def service(n):
         if not n or n.strip("0123456789"):  # ASCII digits only, as lwIP reads them
             raise _p.oserror(-201)
         n = int(n)
-    return port(n)
-
-
-def port(n):
     if not 0 <= integer(n, "port") <= 65535:
         raise ValueError("port must be 0-65535")
     return n
