@@ -9,6 +9,7 @@ interpreter as at power-on (boot.py, then main.py) and answers "ok\\n"."""
 import os
 import socket
 import tempfile
+import time
 from pathlib import Path
 
 TIMEOUT = 5.0  # the board answers at once; this bounds a wedged one
@@ -48,11 +49,13 @@ def listen(device):
 
 
 def read_command(conn):
-    """One command line from a client, within TIMEOUT; '' if none came."""
-    conn.settimeout(1.0)
+    """One command line from a client, within one second in all (the board's
+    select loop waits for it); '' if none came."""
+    end = time.monotonic() + 1.0
     data = b""
     try:
         while b"\n" not in data and len(data) < 64:
+            conn.settimeout(max(0.0, end - time.monotonic()))
             chunk = conn.recv(64)
             if not chunk:
                 break

@@ -21,9 +21,6 @@ LATER = ("uwebsocket",)
 
 
 _BOARD = (None, None)  # (config, stack) install() leaves for the board's first power-on
-_lock = None  # install()'s: one first load at a time (shim/_lib/later.py)
-_owner = None  # the thread loading: a module whose import loads another goes on
-_main = None  # the thread that booted (install()'s)
 
 
 class _Later:
@@ -49,7 +46,7 @@ class _Later:
         setattr(self._qg() if q.__class__ is str else q, attr, v)
 
     def _qg(self):
-        from ._lib.later import load  # the loading, itself loaded at the first use
+        from ._lib.later import load  # loaded at boot by install()
 
         return load(self)
 

@@ -100,7 +100,9 @@ def basicConfig(level=INFO, filename=None, stream=None, format=None):
 
 def set_output(out):
     global _out
-    from shim._lib.uart import UART
+    from shim._lib.later import part
+
+    UART = part("_lib.uart").UART
 
     if not (isinstance(out, UART) or out is sys.stdout or out is sys.stderr):
         raise Exception("%s must extend UART" % (out,))

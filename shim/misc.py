@@ -47,7 +47,9 @@ class USBNET:
         if not USBNET._st:
             with USBNET._lock:
                 if not USBNET._st:
-                    from shim._lib import nv as _nv
+                    from shim._lib.later import part
+
+                    _nv = part("_lib.nv")
 
                     nv = _nv.get("usbnet", {})
                     t = nv.get("type") if isinstance(nv, dict) else None
@@ -59,7 +61,9 @@ class USBNET:
     @staticmethod
     def _set(i, key, value):
         # Changed and saved in one turn, so the NV store holds the last change.
-        from shim._lib import nv as _nv
+        from shim._lib.later import part
+
+        _nv = part("_lib.nv")
 
         st = USBNET._get()
         with USBNET._lock:

@@ -4,14 +4,14 @@
 # The class is all that loads at boot; its work is shim/_lib/timers.py's.
 class osTimer:
     def start(self, initialTime, cyclialEn, callback):
-        from shim._lib import timers
+        from shim._lib.later import part
 
-        return timers.os_start(self, initialTime, cyclialEn, callback)
+        return part("_lib.timers").os_start(self, initialTime, cyclialEn, callback)
 
     def stop(self):
-        from shim._lib import timers
+        from shim._lib.later import part
 
-        timers.cancel(self)
+        part("_lib.timers").cancel(self)
         return 0
 
     def delete_timer(self):

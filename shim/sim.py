@@ -30,7 +30,9 @@ _lock = _modem.lock  # made once, with the module: no config in it
 
 def _save():
     # The card keeps its PIN state through power-offs: the board's NV store.
-    from shim._lib import nv as _nv
+    from shim._lib.later import part
+
+    _nv = part("_lib.nv")
 
     with _lock:
         c = _card()

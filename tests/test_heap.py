@@ -19,8 +19,10 @@ import startup  # noqa: E402
 
 # What boot.py and main.py leave loaded when the app's first line runs: the
 # package and its stand-ins (shim/__init__.py), the port seam and the unix
-# port's boot part, the app runner, and osTimer (its import is the class).
-BOOT_SET = {"shim", "shim._lib", "shim._lib.app", "shim._ports", "shim._ports.unix", "shim.osTimer"}
+# port's boot part, the app runner, osTimer (its import is the class), and
+# the loader whose lock every later first load takes (shim/_lib/later.py).
+BOOT_SET = {"shim", "shim._lib", "shim._lib.app", "shim._lib.later", "shim._ports", "shim._ports.unix",
+            "shim.osTimer"}
 
 SHIM_MODULES = "import sys\nprint(sorted(m for m in sys.modules if m.startswith('shim')))\n"
 IMPORT_ONLY = heap.APPS[heap.FIRST] + "import usocket, dataCall, checkNet, _thread, utime\n" + heap.APPS[heap.FIRST]

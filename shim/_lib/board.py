@@ -95,12 +95,15 @@ def _first(here=False):
     if bt is not None and bt[0] == port.thread.get_ident():
         return bt[1]  # asked by what its own power-on runs
     # The power-on loads the stack, the modem and their modules: on a board,
-    # from an app thread's small stack, on one with the main thread's room.
-    import shim
+    # from an app thread's small stack, on one with the main thread's room;
+    # and under the loader's lock, as every other first load (shim/_lib/later.py).
+    from . import later
 
-    if not here and port.NATIVE_STACK and shim._main not in (None, port.thread.get_ident()):
-        from .later import aside
+    if later._small_stack(here):
+        return later.aside(_first, True)
+    return later.under(_power_on_once)
 
-        return aside(_first, True)
+
+def _power_on_once():
     with _lock:
         return _b or _on(Board(*_args))

@@ -93,6 +93,11 @@ def set_active(n, up):
 
 def update(n, up, ipv4=None, dns=None):
     """Record profile n's state; tells the app's callback on a change."""
+    dispatch = None
+    if _callback is not None:  # loaded before the lock: a first load takes the loader's
+        from .later import part
+
+        dispatch = part("_lib.radio").dispatch
     with lock:
         p = profiles[n]
         changed = p["active"] != up
@@ -112,8 +117,9 @@ def update(n, up, ipv4=None, dns=None):
             _events.append((_callback, (n, 1 if up else 0, 0)))
             if len(_events) == 1:
                 from .. import _thread
-                from .radio import dispatch
 
+                if dispatch is None:  # the callback came while this ran
+                    from .radio import dispatch
                 _thread.spawn(dispatch, ())
     if not changed:
         return

@@ -63,7 +63,9 @@ def _store(p, profileID, ipType, apn, username, password, authType):
         ctx = list(ctx)
     # Kept through power-off (docs: setPDPContext "saves the configuration
     # information when power is off"); the next power-on dials with it.
-    from . import nv as _nv
+    from .later import part
+
+    _nv = part("_lib.nv")
 
     _nv.put("pdp", ctx, str(profileID))
     return 0

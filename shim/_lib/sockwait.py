@@ -82,8 +82,9 @@ def readinto(sock, buf):
         raise _err(110)
     r = s.readinto(buf)
     if r is None or (r and r < len(buf)):
-        # less than the buffer came: read on for the rest, each wait with
-        # the whole timeout again, as the native stream read does
+        # less than the buffer came: read on for the rest, within one more
+        # timeout from here (the native stream read gives each of its reads
+        # the whole timeout again)
         return _fill(sock, buf, r or 0, deadline(sock))
     return r  # full, or the end of the stream
 
@@ -114,13 +115,14 @@ def recvfrom(sock, size):
 
 def _recv(sock, size, f):
     # f: the native recv or recvfrom; MSG_DONTWAIT whatever the socket's mode
+    end = deadline(sock)
     while True:
-        if not _first(sock):
+        if not readable(sock, end):
             raise _err(110)
         r = _dontwait(f, size)
         if r is not None:
             return r
-        # another thread took what poll saw: wait again, the whole timeout
+        # another thread took what poll saw: wait for what is left
 
 
 def _dontwait(f, size):

@@ -16,10 +16,10 @@ def run(usr, config, stack):
         port.mount_usr(d)  # first: the modem's power-on reads /usr/datacall_config.json
     for name, mod in port.aliases.items():
         sys.modules[name] = mod
-    shim._lock = port.thread.allocate_lock()
-    shim._main = port.thread.get_ident()
-    if port.NATIVE_STACK:  # a board's app threads have small stacks: the loader must not load on one
-        from . import later  # noqa: F401
+    from . import later  # at boot: its state exists before any thread asks (later.py)
+
+    later.lock = port.thread.allocate_lock()
+    later.main = port.thread.get_ident()
     for name in MODULES + LATER + port.STANDINS:
         sys.modules[name] = _Later(name)
     # `import osTimer` hands out the class itself (an app may subclass it).

@@ -92,6 +92,7 @@ lent = [0]
 
 def poll(p, end):
     probe()
+    lent[0] += 1
     return True
 
 

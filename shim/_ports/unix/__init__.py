@@ -33,6 +33,7 @@ _open = open
 open_host = _open
 fopen = _open  # a board path is the mounted folder's own path here
 _mounts = {}  # "/usr", "/bak" -> host folder
+_fs = None  # shim/_desktop/fs.py, the app's checked open, loaded at its first use (port.fs)
 
 
 def config_text():
@@ -82,7 +83,7 @@ def mount_usr(path):
 def _app_open(*a, **kw):
     # The app's open() until its first call, which loads the checked one
     # (shim/_desktop/fs.py) and hands it the builtin for good.
-    return (globals().get("fs") or __getattr__("fs")).open(*a, **kw)
+    return (_fs or __getattr__("fs")).open(*a, **kw)
 
 
 def expose(path):
@@ -90,16 +91,23 @@ def expose(path):
 
 
 def __getattr__(n):
-    # The rest of the port, on first use; kept as this module's own from then on.
-    if n == "fs":  # shim/_desktop/fs.py once the board's filesystem is mounted
-        v = None
-        if _mounts:
-            from ..._desktop import fs as v
-
-            v.install(None)
-    elif n[:2] == "__" or n == "calls" or n[:1].isupper():
+    # The rest of the port, on first use, loaded once whichever thread asks
+    # first (shim/_lib/later.py); not copied into this module's globals,
+    # which every thread reads and which must not grow under them.
+    if n[:2] == "__" or n == "calls" or n[:1].isupper():
         raise AttributeError(n)  # every constant is here: one absent is the port's answer (ERRNO)
-    else:
-        v = getattr(__import__(__name__ + ".calls", None, None, ("x",)), n)
-    globals()[n] = v
-    return v
+    from ..._lib import later
+
+    if n == "fs":  # shim/_desktop/fs.py once the board's filesystem is mounted
+        return later.under(_load_fs)
+    return getattr(later.part("_ports.unix.calls"), n)
+
+
+def _load_fs():
+    global _fs
+    if _fs is None and _mounts:
+        from ..._desktop import fs as v
+
+        v.install(None)
+        _fs = v
+    return _fs
