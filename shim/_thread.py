@@ -32,18 +32,21 @@ class _End:
     def __exit__(self, kind, e, tb):
         global failures, _counted
         me = _t.get_ident()
+        if e is not None and not isinstance(e, SystemExit):
+            # Told before the thread leaves the registry: the board stays up
+            # for a registered thread, so the report is out before it may end.
+            with _lock:
+                failures += 1
+                function = _live.get(me)
+            _p.stderr.write("Unhandled exception in thread started by %r\n" % (function,))
+            _p.print_exception(e)
         with _lock:
-            function = _live.pop(me, None)
+            _live.pop(me, None)
             _stops.discard(me)
             if me in _layer:
                 _layer.discard(me)
             else:
                 _counted -= 1
-            if e is not None and not isinstance(e, SystemExit):
-                failures += 1
-        if e is not None and not isinstance(e, SystemExit):
-            _p.stderr.write("Unhandled exception in thread started by %r\n" % (function,))
-            _p.print_exception(e)
         return True  # a thread must never take the board down
 
 
