@@ -81,6 +81,7 @@ package(
         "_modems/xbee/driver.py",
         "_ports/__init__.py",
         "_ports/boardnet.py",
+        "_ports/common.py",
         "_ports/esp32/__init__.py",
         "_ports/esp32/calls.py",
         "_ports/esp32/line.py",

@@ -7,6 +7,8 @@ import time
 # The board's own machine and socket, as boot took them (install() puts the
 # QuecPython machine's stand-in under the name afterwards).
 from . import machine, stderr, _s
+from ..common import readable  # noqa: F401  the port's, shared
+
 
 def setsockopt_reuseaddr(sock, on):
     sock.setsockopt(_s.SOL_SOCKET, _s.SO_REUSEADDR, on)
@@ -21,6 +23,7 @@ def setsockopt_keepalive(sock, minutes):
     # app's TCP_KEEPALIVE is accepted (its range checked by usocket) and lwIP
     # keeps its default: no keepalive probes.
     pass
+
 
 def privileged_ok():
     return True  # nothing stops a board binding port 80
@@ -80,6 +83,7 @@ def app_done(code):
     # A board does not exit: it prints why the app stopped and shows its REPL.
     if code:
         stderr.write("qpyshim: the app ended with status %d\n" % code)
+
 
 class _Waker:
     # No descriptor to wake a poll with: sleep in short steps and look.
@@ -155,15 +159,6 @@ def gpio(n, direction, pull, level):
     if level is None:
         return machine.Pin(n, mode, pulls[pull])
     return machine.Pin(n, mode, pulls[pull], value=level)
-
-def readable(s, ms):
-    """Whether a read on native socket (or TLS socket) s would find data
-    within ms; the socket's blocking mode is left alone."""
-    import select
-
-    p = select.poll()
-    p.register(s, select.POLLIN)
-    return bool(p.poll(ms))
 
 
 def nv_path():

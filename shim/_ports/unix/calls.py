@@ -6,6 +6,7 @@ import time
 import os
 import sys
 from . import _open, _mounts, stderr
+from ..common import readable  # noqa: F401  the port's, shared
 
 # struct sockaddr_in starts with sa_family in host byte order.
 if sys.byteorder == "little":
@@ -209,16 +210,6 @@ def tls(sock, server_hostname, cert, key, ca):
 
 def gpio(n, direction, pull, level):
     return None  # the desktop's GPIO bank is simulated (shim/_lib/gpio.py)
-
-
-def readable(s, ms):
-    """Whether a read on native socket (or TLS socket) s would find data
-    within ms; the socket's blocking mode is left alone."""
-    import select
-
-    p = select.poll()
-    p.register(s, select.POLLIN)
-    return bool(p.poll(ms))
 
 
 def nv_path():
