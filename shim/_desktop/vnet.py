@@ -49,7 +49,6 @@ addr = _p.pack  # (ip, port) -> the native socket's address form
 
 # The host's own sockets carry the traffic.
 socket = _p.socket
-NATIVE_STREAMS = _p.NATIVE_STREAMS
 tcp_state = _p.tcp_state
 abort = _p.abort
 readable = _p.readable

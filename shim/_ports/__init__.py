@@ -31,8 +31,6 @@
 #                         itself (_lib/sockcalls.Waits); absent elsewhere
 #   TICKS_30              True when the interpreter's ticks wrap at 2**30 as the
 #                         module's do (else utime gives the app _desktop/ticks30.py's)
-#   NATIVE_STREAMS        True when the native read/readinto/readline/write of
-#                         a blocking socket already raise what QuecPython does
 #   ERRNO                 {interpreter errno: QuecPython's} for the numbers the
 #                         port's socket errors carry that differ from the
 #                         module's (ESP32: newlib's); absent where none differ

@@ -13,7 +13,6 @@ gen = 0  # routes never change here: sockets' cached ones stay good
 
 # The interpreter's own sockets, as they are.
 socket = _p.socket
-NATIVE_STREAMS = _p.NATIVE_STREAMS
 tcp_state = _p.tcp_state
 abort = _p.abort
 readable = _p.readable

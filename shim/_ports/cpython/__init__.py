@@ -80,7 +80,6 @@ def fd_count():
 
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
-NATIVE_STREAMS = True  # sock.py's adapter raises OSError(110) on a timeout
 TICKS_30 = True  # the stand-in time module counts modulo 2**30, as the module
 # What a driver's socket derives from: on CPython a plain object (io.IOBase
 # would close it from the garbage collector, sending the modem a command).

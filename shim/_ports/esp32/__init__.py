@@ -22,7 +22,6 @@ CONFIG = "/board.json"  # written by `qpyshim image` / `qpyshim deploy`
 # and what the board's internal RAM can give each of a handful of threads.
 LIMITS = {"sockets": 10, "thread_stack": 8192}
 NATIVE_STACK = True
-NATIVE_STREAMS = False  # lwIP's stream errors differ: the shim's wrappers map them
 # The port is built with MICROPY_USE_INTERNAL_ERRNO 0 (ports/esp32/mpconfigport.h),
 # so py/mperrno.h's MP_Exxx are ESP-IDF newlib's (newlib/libc/include/sys/errno.h)
 # and lwIP's err_to_errno() hands out the same: the board's OSError numbers are

@@ -14,7 +14,6 @@ aliases = {}  # the u-names (usys, ujson, ...) are the interpreter's own
 STANDINS = ()  # and answer as QuecPython's (uerrno: Linux's numbers)
 LIMITS = {"sockets": None, "thread_stack": 8448}  # the host's own socket limit
 NATIVE_STACK = False  # host threads keep the host's stack size
-NATIVE_STREAMS = True  # read/readinto/readline/write on a timed-out socket raise OSError(110)
 TICKS_30 = False  # 64-bit: ticks wrap at 2**62; the app gets _desktop/ticks30.py's
 GPIO_EDGES = None  # the desktop's GPIO bank is simulated (shim/_lib/gpio.py)
 # What a driver's socket derives from: an IOBase with ioctl() is pollable.
