@@ -23,17 +23,18 @@ RUNTIMES = ("micropython", "cpython")
 TEST_NET = {"ports": {"remap_privileged": "always", "offset": 0}}
 QPYSHIM = [sys.executable, "-m", "qpyshim"]
 
-# Prepended to snippets: report what a call raises, in one comparable shape.
-PRELUDE = '''
-def err(f, *a):
-    try:
-        f(*a)
-    except Exception as e:
-        n = e.args[0] if e.args else None
-        # CPython raises errno subclasses (TimeoutError...); QuecPython code sees OSError
-        return ('OSError' if isinstance(e, OSError) else type(e).__name__, n, str(e))
-    return None
-'''
+def _prelude():
+    """Prepended to snippets: report what a call raises, in one comparable
+    shape. It is tests/inproc/inkit.py's err, which the in-process cases share."""
+    import ast
+
+    path = Path(__file__).parent / "inproc" / "inkit.py"
+    text = path.read_text()
+    fn = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == "err")
+    return "\n" + "\n".join(text.splitlines()[fn.lineno - 1:fn.end_lineno]) + "\n"
+
+
+PRELUDE = _prelude()
 
 
 class Board:

@@ -9,7 +9,7 @@ class Skip(Exception):
 
 
 def err(f, *a):
-    # tests/conftest.py's PRELUDE: what a call raises, in one comparable shape
+    # what a call raises, in one comparable shape (tests/conftest.py's PRELUDE is this)
     try:
         f(*a)
     except Exception as e:
