@@ -119,9 +119,12 @@ class Replies:
                     if len(area) > MAX_LINE:
                         self._give_up()
                     return
-                self.on_async(bytes(area[:k]))
-                self.raw = bytearray(area[k + len(END):])
-                continue
+                # An async message is one line: a payload that only starts
+                # with the same words runs on past a CR LF to its trailer.
+                if _find(area[:k], b"\r\n") < 0:
+                    self.on_async(bytes(area[:k]))
+                    self.raw = bytearray(area[k + len(END):])
+                    continue
             j = _find(area, TRAILER)
             if j >= 0:
                 self._done(True, bytes(area[:j]), area[j + len(TRAILER):])
