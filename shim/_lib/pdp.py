@@ -3,6 +3,7 @@
 import json
 from .._ports import port as _p
 from ..dataCall import _m, _dial
+from . import saved as _saved
 
 _save_lock = _p.thread.allocate_lock()
 _pdp_lock = _p.thread.allocate_lock()
@@ -81,11 +82,11 @@ def getPDPContext(profileID):
 def _save(profileID, key, enable):
     # Persisted where QuecPython's boot reads it on the next power-on.
     with _save_lock:
-        saved = _m().read_saved() or {}
+        saved = _saved.read() or {}
         for n in (1, 2, 3):  # the file's profiles, as the firmware writes it
             saved.setdefault(str(n), {"autoActivate": 1 if n == 1 else 0, "autoConnect": 1 if n == 1 else 0})
         saved[str(profileID)][key] = enable
-        with open(_m().SAVED, "w") as f:
+        with open(_saved.PATH, "w") as f:
             json.dump(saved, f)
     return 0
 

@@ -138,7 +138,9 @@ def _modem_on(board, m):
     # At power-on QuecPython brings profile 1 up, or what
     # /usr/datacall_config.json asks for once an app has called setAutoActivate.
     auto = dc.get("auto_activate", [1])
-    saved = m.read_saved()
+    from .saved import read
+
+    saved = read()
     if saved is not None:
         auto = [n for n in m.PROFILES if (saved.get(str(n)) or {}).get("autoActivate")]
     if not m.driver and m.registered():

@@ -1,27 +1,9 @@
 # The modem's less travelled side (shim/_lib/modem.py loads it on first use):
 # the radio, SIM and registration changing under the app, the dataCall
-# callbacks delivered, the saved auto-activation, the simId check. The state
-# stays modem.py's, which the data path reads.
+# callbacks delivered, the simId check. The state stays modem.py's, which
+# the data path reads.
 from .._ports import port as _p
 from . import modem as m
-
-SAVED = "/usr/datacall_config.json"
-
-
-def read_saved():
-    import json
-
-    try:
-        with open(SAVED) as f:
-            saved = json.load(f)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(saved, dict):
-        return None  # a damaged file: boot as if there were none
-    for k in list(saved):
-        if not isinstance(saved[k], dict):
-            del saved[k]
-    return saved
 
 
 def check_simid(simId):
