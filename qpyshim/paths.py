@@ -1,11 +1,36 @@
-"""Where the device-side files live: the checkout this package sits in."""
+"""Where the device files live (shim/, boards/, boot.py, main.py,
+firmware/manifest.py), laid out as at the repository's root. An installed
+qpyshim carries them as package data in qpyshim/_device/ (setup.py puts them
+there); an editable install, or a checkout on sys.path, has none there and
+reads them from the checkout this package sits in."""
 
+from importlib import resources
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "qpyshim"
+# The repository's root when qpyshim runs from a checkout (editable install).
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def _packaged():
+    d = resources.files(PACKAGE) / "_device"
+    # Only a real folder will do: the board's interpreter is handed paths in
+    # it. pip always installs a wheel unpacked, so this holds.
+    if isinstance(d, Path) and (d / "shim" / "__init__.py").is_file():
+        return d
+    return None
+
+
+PACKAGED = _packaged()
+ROOT = PACKAGED or CHECKOUT
 SHIM = ROOT / "shim"
 BOARDS = ROOT / "boards"
 DEVICE_FILES = ("boot.py", "main.py")
+
+
+def data(name):
+    """A file of the host package's own data (qpyshim/data/)."""
+    return resources.files(PACKAGE) / "data" / name
 
 
 def board_dir(name):
@@ -17,8 +42,10 @@ def board_dir(name):
 
 
 def check_checkout():
+    """Exit with what is wrong when the device files are not where ROOT says."""
     if not (SHIM / "__init__.py").is_file():
         raise SystemExit(
-            f"qpyshim: device files not found next to {Path(__file__).parent}; "
-            "install qpyshim from a checkout with `pip install -e .`"
+            f"qpyshim: the device files (shim/, boards/, boot.py, main.py) are neither in the "
+            f"installed package ({Path(__file__).parent / '_device'}) nor in a checkout at {CHECKOUT}; "
+            "reinstall qpyshim from a wheel or a checkout (`pip install .`), which carries them"
         )

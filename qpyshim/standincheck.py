@@ -23,8 +23,8 @@ from . import paths
 from .standinlists import DIFFERS, LEFT_OUT, QUECPYTHON_ERRNO, SCOPE  # noqa: F401  the check's data
 
 DIST = "micropython-esp32-stubs"
-STANDINS = paths.ROOT / "tests" / "esp32"
-ESP32_PORT = paths.ROOT / "shim" / "_ports" / "esp32" / "__init__.py"
+STANDINS = paths.CHECKOUT / "tests" / "esp32"  # a check of the repository's own tests
+ESP32_PORT = paths.SHIM / "_ports" / "esp32" / "__init__.py"
 
 POSONLY, POS, VARPOS, KWONLY, VARKW = "posonly", "pos", "varpos", "kwonly", "varkw"
 NONE = object()  # no default

@@ -25,8 +25,8 @@ from . import paths
 
 # Shipped with the package, so every clone and install checks itself; to
 # follow a newer stubs release, regenerate it from the stubs' .pyi files.
-SPEC = paths.ROOT / "qpyshim" / "data" / "quecpython-signatures.json"
-README = paths.ROOT / "shim" / "README.md"
+SPEC = paths.data("quecpython-signatures.json")
+README = paths.SHIM / "README.md"
 BEGIN, END = "<!-- stubcheck:begin -->", "<!-- stubcheck:end -->"
 
 # What the shim leaves out on purpose, with the reason the report gives.
