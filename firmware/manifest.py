@@ -41,6 +41,7 @@ package(
         "_lib/power.py",
         "_lib/pwm.py",
         "_lib/radio.py",
+        "_lib/saved.py",
         "_lib/sockargs.py",
         "_lib/sockcalls.py",
         "_lib/sockconn.py",
