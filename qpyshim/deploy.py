@@ -72,6 +72,14 @@ def _mkdirs(t, paths_, made):
 
 
 def main(port, app, board=None, use_mpy=True, config=None, follow=False, reset=False, wait=WAIT):
+    try:  # a bad --config is refused before the board is touched
+        if board:
+            boardfiles.load_config(board, config)
+        elif config:
+            netconfig.read(config)  # the board is asked what it is later: the file alone for now
+    except netconfig.ConfigError as e:
+        print(f"qpyshim: config error: {e}", file=sys.stderr)
+        return 2
     try:
         link = replink.Link(port)
     except replink.LINK_ERRORS as e:

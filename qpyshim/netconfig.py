@@ -1,13 +1,15 @@
 """The board config the device side reads: the board's JSON, the user's --net
-file merged over it, and the endpoints of the stand-in servers added."""
+file merged over it, and the endpoints of the stand-in servers added. The
+schema (qpyshim/configschema.py) checks every key and its value's type; the
+checks here are of what a schema cannot say (an address that must be
+loopback, a profile within the model's range, a driver the registry has)."""
 
 import ipaddress
 import json
 from pathlib import Path
 
-
-class ConfigError(Exception):
-    pass
+from . import configschema
+from .configschema import ConfigError  # noqa: F401  netconfig.ConfigError, as it always was
 
 
 def merge(base, over):
@@ -19,9 +21,12 @@ def merge(base, over):
 
 
 def load(board_json, net_file=None):
-    cfg = _read(board_json)
+    """The board's config with net_file merged over it. Each file is checked
+    on its own first, so an error names the file it is in."""
+    cfg = read(board_json)
     if net_file:
-        cfg = merge(cfg, _read(net_file))
+        cfg = merge(cfg, read(net_file))
+        configschema.check(cfg, f"{board_json} with {net_file}")
     validate(cfg, net_file or board_json)
     model = cfg.get("model")
     if isinstance(model, dict) and isinstance(model.get("pdp_range"), dict):
@@ -29,6 +34,29 @@ def load(board_json, net_file=None):
         # its heap for nothing (shim/_lib/modem.py reads either form).
         model["pdp_range"] = list(pdp_range(model, board_json))
     return cfg
+
+
+def read(path):
+    """One config file, checked against the schema on its own."""
+    cfg = _read(path)
+    configschema.check(cfg, path)
+    return cfg
+
+
+def load_net(path):
+    """A --net file used without a board (`qpyshim modem --net`): the
+    schema's checks and those of the sections a modem's network reads."""
+    cfg = read(path)
+    _network(cfg, path)
+    return cfg
+
+
+def check_network(cfg, source):
+    """The sections a simulated modem's network reads (hosts, endpoints),
+    however its config came (ConfigError if bad)."""
+    mine = {k: cfg[k] for k in ("hosts", "endpoints") if k in cfg}
+    configschema.check(mine, source)
+    _network(mine, source)
 
 
 def _read(path):
@@ -65,29 +93,18 @@ def parse_endpoint(text, where):
     return host, int(port)
 
 
-SECTIONS = {"model": dict, "datacall": dict, "sim": dict, "net": dict, "nics": dict,
-            "hosts": dict, "endpoints": dict, "ports": dict, "stand_ins": list,
-            "link": dict, "limits": dict, "target": dict, "firewall": dict, "control": dict,
-            "cell": dict, "modem": dict, "power": dict, "usbnet": dict, "uart": dict, "stack": dict,
-            "adc": dict, "addresses": dict}
 # Module models the desktop can take the limits of (shim/_lib/limits.py's table).
 PROFILES = ("EC200A", "ECxxxG", "ECxxxU", "BG95")
 
 
-def _section(cfg, key, source):
-    v = cfg.get(key)
-    if v is None:
-        return SECTIONS[key]()
-    if not isinstance(v, SECTIONS[key]):
-        kind = "an object" if SECTIONS[key] is dict else "a list"
-        raise ConfigError(f"{source}: {key} must be {kind}, not {type(v).__name__}")
-    return v
-
-
-def _object(v, where):
-    if not isinstance(v, dict):
-        raise ConfigError(f"{where} must be an object, not {type(v).__name__}")
-    return v
+def _sections(cfg):
+    """Every section (an object or a list), {} or [] where the config has
+    none: the schema has checked each one's type."""
+    out = {}
+    for k, v in configschema.schema()["properties"].items():
+        if v.get("type") in ("object", "array"):
+            out[k] = cfg.get(k) or ([] if v["type"] == "array" else {})
+    return out
 
 
 def pdp_range(model, source):
@@ -96,35 +113,22 @@ def pdp_range(model, source):
     table = model.get("pdp_range") or {}
     if isinstance(table, list):  # already the model's own [first, last]
         table = {model.get("name", "EC600U-CNLB").split("-")[0]: table}
-    table = _object(table, f"{source}: model.pdp_range")
     for series, r in table.items():
         if not (isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) and not isinstance(x, bool)
                                                              for x in r) and 1 <= r[0] <= r[1] <= 16):
             raise ConfigError(f"{source}: model.pdp_range.{series} must be [first, last] profile "
                               f"numbers within 1-16, e.g. [1, 8]; got {r!r}")
     name = model.get("name", "EC600U-CNLB")
-    if not isinstance(name, str) or not name:
+    if not name:
         raise ConfigError(f"{source}: model.name must be the module's name, e.g. \"EC600U-CNLB\"")
     r = table.get(name.split("-")[0])
     return (r[0], r[1]) if r else (1, 3)
 
 
-def _model(model, source):
-    for key in ("revision", "firmware", "qpyver"):
-        if key in model and not isinstance(model[key], str):
-            raise ConfigError(f"{source}: model.{key} must be a string")
-    return pdp_range(model, source)
-
-
-def owned_addresses(cfg, source):
+def owned_addresses(own, source):
     """The `addresses` section: addresses the module has (the USBNET gateway,
     a NIC's static address), each mapped to the loopback address that stands
     in for it, so binds to them work while the host binds loopback only."""
-    own = cfg.get("addresses")
-    if own is None:
-        return {}
-    if not isinstance(own, dict):
-        raise ConfigError(f"{source}: addresses must be an object, not {type(own).__name__}")
     for addr, stand_in in own.items():
         where = f"{source}: addresses[{addr!r}]"
         _ip(addr, f"{source}: addresses key")
@@ -136,32 +140,29 @@ def owned_addresses(cfg, source):
     return own
 
 
-def adc_levels(adc, source):
-    """The `adc` section: millivolts per channel 0-3 (misc.ADC().read(n))."""
-    for ch, mv in adc.items():
-        if ch not in ("0", "1", "2", "3"):
-            raise ConfigError(f"{source}: adc[{ch!r}]: channels are \"0\" to \"3\" (ADC0-ADC3)")
-        if not isinstance(mv, int) or isinstance(mv, bool):
-            raise ConfigError(f"{source}: adc[{ch!r}] must be a whole number of millivolts, not {mv!r}")
-    return adc
+def _network(cfg, source):
+    """hosts and endpoints: what a board's and a modem's network both read."""
+    for name, ip in (cfg.get("hosts") or {}).items():
+        _ip(ip, f"{source}: hosts.{configschema.where([name])}")
+    for src, dst in (cfg.get("endpoints") or {}).items():
+        parse_endpoint(src, f"{source}: endpoints key")
+        host, _ = parse_endpoint(dst, f"{source}: endpoints[{src!r}]")
+        _ip(host, f"{source}: endpoints[{src!r}]", loopback=True)
 
 
 def validate(cfg, source):
-    sections = {k: _section(cfg, k, source) for k in SECTIONS}
-    owned_addresses(cfg, source)
-    adc_levels(sections["adc"], source)
-    lo, hi = _model(sections["model"], source)
+    """What the schema cannot check (configschema.check has run)."""
+    sections = _sections(cfg)
+    owned_addresses(sections["addresses"], source)
+    lo, hi = pdp_range(sections["model"], source)
     dc = sections["datacall"]
-    profiles = _object(dc.get("profiles") or {}, f"{source}: datacall.profiles")
-    for n, p in profiles.items():
-        if not (n.isdigit() and lo <= int(n) <= hi):
+    for n, p in (dc.get("profiles") or {}).items():
+        if not lo <= int(n) <= hi:
             raise ConfigError(f"{source}: datacall.profiles: profile {n!r} is not one of the model's "
                               f"{lo}-{hi} (model.pdp_range)")
-        _object(p, f"{source}: datacall.profiles.{n}")
         if "ipv4" in p:
             _ip(p["ipv4"], f"{source}: datacall.profiles.{n}.ipv4", loopback=True)
-    auto = dc.get("auto_activate", [1])
-    if not isinstance(auto, list) or not all(a in (1, 2, 3) for a in auto):
+    if not all(a in (1, 2, 3) for a in dc.get("auto_activate", [1])):
         raise ConfigError(f"{source}: datacall.auto_activate must be a list of profiles 1-3")
     from . import cellconfig
 
@@ -170,64 +171,48 @@ def validate(cfg, source):
 
     stackconfig.validate(sections["stack"], source, ConfigError)
     for kind, nic in sections["nics"].items():
-        _object(nic, f"{source}: nics.{kind}")
         if "ipv4" in nic:
             _ip(nic["ipv4"], f"{source}: nics.{kind}.ipv4", loopback=True)
-    for name, ip in sections["hosts"].items():
-        _ip(ip, f"{source}: hosts.{name}")
-    for src, dst in sections["endpoints"].items():
-        parse_endpoint(src, f"{source}: endpoints key")
-        host, _ = parse_endpoint(dst, f"{source}: endpoints[{src!r}]")
-        _ip(host, f"{source}: endpoints[{src!r}]", loopback=True)
-    ports = sections["ports"]
-    if ports.get("remap_privileged", "auto") not in ("auto", "always", "never"):
-        raise ConfigError(f"{source}: ports.remap_privileged must be auto, always or never")
-    off = ports.get("offset", 8000)
-    if not isinstance(off, int) or not (off == 0 or 0 < off <= 65535 - 1023):
+    _network(sections, source)
+    off = sections["ports"].get("offset", 8000)
+    if not (off == 0 or 0 < off <= 65535 - 1023):
         raise ConfigError(f"{source}: ports.offset must be 0 (any free port) or an offset keeping ports <= 65535")
     for s in sections["stand_ins"]:
-        _object(s, f"{source}: stand_ins entry")
         from .standins import KINDS
 
-        if s.get("kind") not in KINDS:
-            raise ConfigError(f"{source}: stand_ins: unknown kind {s.get('kind')!r} "
+        if s["kind"] not in KINDS:
+            raise ConfigError(f"{source}: stand_ins: unknown kind {s['kind']!r} "
                               f"(known: {', '.join(sorted(KINDS))})")
-        parse_endpoint(s.get("endpoint"), f"{source}: stand_ins endpoint")
+        parse_endpoint(s["endpoint"], f"{source}: stand_ins endpoint")
     link = sections["link"]
-    if link.get("interface", "wlan") not in ("wlan", "lan", "ppp"):
-        raise ConfigError(f"{source}: link.interface must be wlan, lan or ppp")
-    for kind in ("wlan", "lan", "ppp"):
-        _object(link.get(kind) or {}, f"{source}: link.{kind}")
     for key in ("connect_timeout_s", "poll_ms"):
-        v = link.get(key, 1)
-        if not isinstance(v, int) or v <= 0:
+        if link.get(key, 1) <= 0:
             raise ConfigError(f"{source}: link.{key} must be a whole number > 0")
     limits = sections["limits"]
     socks = limits.get("sockets")
-    if socks is not None and (not isinstance(socks, int) or socks < 1):
+    if socks is not None and socks < 1:
         raise ConfigError(f"{source}: limits.sockets must be a whole number > 0, or null for no limit")
-    stack = limits.get("thread_stack", 8192)
-    if not isinstance(stack, int) or stack < 8192:
+    if limits.get("thread_stack", 8192) < 8192:
         raise ConfigError(f"{source}: limits.thread_stack must be a whole number of bytes >= 8192")
     prof = limits.get("profile")
     if prof is not None and prof not in PROFILES:
         raise ConfigError(f"{source}: limits.profile must be one of {', '.join(PROFILES)}, not {prof!r}")
     threads = limits.get("threads")
-    if threads is not None and (not isinstance(threads, int) or threads < 1):
+    if threads is not None and threads < 1:
         raise ConfigError(f"{source}: limits.threads must be a whole number > 0, or null for no limit")
-    allow = sections["firewall"].get("allow") or []
-    if not isinstance(allow, list):
-        raise ConfigError(f"{source}: firewall.allow must be a list of [\"address\", \"mask\"] pairs")
-    for entry in allow:
-        if not (isinstance(entry, list) and len(entry) == 2):
+    for entry in sections["firewall"].get("allow") or []:
+        if len(entry) != 2:
             raise ConfigError(f"{source}: firewall.allow entry {entry!r} must be [\"address\", \"mask\"]")
         for part in entry:
             try:
                 ipaddress.IPv4Address(part)
-            except (ValueError, TypeError):
+            except ValueError:
                 raise ConfigError(f"{source}: firewall.allow entry {entry!r}: {part!r} is not an IPv4 address") from None
-    host = sections["control"].get("host")
-    if sections["control"] and not (isinstance(host, str) and parse_endpoint(host, f"{source}: control.host")[1]):
+    control = sections["control"]
+    if control and "host" not in control:
         raise ConfigError(f"{source}: control.host must be \"127.0.0.1:port\"")
-    if host:
-        _ip(host.split(":")[0], f"{source}: control.host", loopback=True)
+    if control:
+        host, port = parse_endpoint(control["host"], f"{source}: control.host")
+        if port is None:
+            raise ConfigError(f"{source}: control.host must be \"127.0.0.1:port\"")
+        _ip(host, f"{source}: control.host", loopback=True)

@@ -22,7 +22,10 @@ def _hostport(text):
 
 class SimNet:
     def __init__(self, cfg=None, ip="127.0.0.1"):
+        from ..netconfig import check_network
+
         cfg = cfg or {}
+        check_network(cfg, "the modem's config")  # a clear ConfigError, not an AttributeError below
         self.ip = ip
         self.hosts = {"localhost": "127.0.0.1"}
         for k, v in (cfg.get("hosts") or {}).items():
