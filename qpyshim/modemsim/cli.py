@@ -2,12 +2,11 @@
 can be armed at start (--fault) or typed on standard input, one a line."""
 
 import contextlib
-import json
 import signal
 import sys
 from pathlib import Path
 
-from .. import dialects, lifeline
+from .. import dialects, lifeline, ptylink
 from .base import FAULTS
 from .lines import PtyLine, TcpLine
 
@@ -48,64 +47,70 @@ def options(args):
 def main(args):
     cfg = {}
     if args.net:
+        from .. import netconfig
+
         try:
-            cfg = json.loads(Path(args.net).read_text())
-        except (OSError, ValueError) as e:
-            print(f"qpyshim: --net {args.net}: {e}", file=sys.stderr)
+            cfg = netconfig.load_net(args.net)
+        except netconfig.ConfigError as e:
+            print(f"qpyshim: config error: --net {e}", file=sys.stderr)
             return 2
-    with contextlib.ExitStack() as stack:
-        # Entered first, so released last: after the link is gone.
-        watch = stack.enter_context(lifeline.Lifeline())
-        line = TcpLine(args.tcp) if args.tcp is not None else PtyLine()
-        stack.callback(line.close)
-        if args.link and isinstance(line, PtyLine):
-            link = Path(args.link)
-            if link.is_symlink():
-                link.unlink()
-            link.symlink_to(line.path)
-            stack.callback(lambda: link.is_symlink() and link.unlink())
-            watch.add(links=[link])  # removed even if this process is SIGKILLed
-        return _serve(args, cfg, line, stack)
+    stop = []
+    try:
+        _catch_stops(stop)  # from here on, whatever is made is unmade on every way out
+        with contextlib.ExitStack() as stack:
+            # Entered first, so released last: after the link is gone.
+            watch = stack.enter_context(lifeline.Lifeline())
+            line = TcpLine(args.tcp) if args.tcp is not None else PtyLine()
+            stack.callback(line.close)
+            if args.link and isinstance(line, PtyLine):
+                problem = ptylink.make(Path(args.link), line.path, watch, stack)
+                if problem:
+                    print(f"qpyshim: --link {args.link}: {problem}", file=sys.stderr)
+                    return 2
+            _serve(args, cfg, line, stack)
+    except _Stopped:
+        pass
+    # Ctrl-C ends with 0, as it always did; a supervisor's SIGTERM or a closed
+    # terminal's SIGHUP with 128 + its number, as a command killed by it would.
+    return 128 + stop[0] if stop and stop[0] != signal.SIGINT else 0
 
 
 class _Stopped(Exception):
     pass
 
 
-def _serve(args, cfg, line, stack):
-    sim = dialects.get(args.dialect).make(line, cfg=cfg, baud=args.baud, ip=args.ip,
-                                          log=sys.stderr if args.log else None, faults=args.fault,
-                                          **options(args))
-    stop = []
+def _catch_stops(stop):
+    """SIGTERM, SIGHUP and Ctrl-C raise _Stopped once, and put their number
+    in `stop`; one more while the clean-up runs does not cut it short. A
+    SIGINT ignored at start (`&` in a script, nohup) stays ignored."""
 
     def _stop(signum, frame):
         if not stop:
             stop.append(signum)
             raise _Stopped
 
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _stop)
+
+
+def _serve(args, cfg, line, stack):
+    sim = dialects.get(args.dialect).make(line, cfg=cfg, baud=args.baud, ip=args.ip,
+                                          log=sys.stderr if args.log else None, faults=args.fault,
+                                          **options(args))
     sim.start()
     stack.callback(sim.stop)
-    try:
-        # A supervisor's SIGTERM and a closed terminal's SIGHUP stop it as
-        # Ctrl-C does (the simulator, its line and its link go), then it ends
-        # with 128 + the signal's number, as a command killed by it would.
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, _stop)
-        print(f"qpyshim: {args.dialect} modem on {line.path}"
-              f"{f' at {args.baud} baud' if args.baud else ''}; type a fault name ({', '.join(FAULTS)}) to inject it",
-              file=sys.stderr, flush=True)
-        for text in sys.stdin:
-            name = text.strip()
-            if not name:
-                continue
-            try:
-                sim.fault(name)
-                print(f"qpyshim: {name}", file=sys.stderr, flush=True)
-            except ValueError as e:
-                print(f"qpyshim: {e}", file=sys.stderr, flush=True)
-        sim.thread.join()  # standard input closed: serve until Ctrl-C
-    except (KeyboardInterrupt, _Stopped):
-        pass
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(sig, signal.SIG_IGN)  # the clean-up runs to its end
-    return 128 + stop[0] if stop else 0  # Ctrl-C: 0, as it always was
+    print(f"qpyshim: {args.dialect} modem on {line.path}"
+          f"{f' at {args.baud} baud' if args.baud else ''}; type a fault name ({', '.join(FAULTS)}) to inject it",
+          file=sys.stderr, flush=True)
+    for text in sys.stdin:
+        name = text.strip()
+        if not name:
+            continue
+        try:
+            sim.fault(name)
+            print(f"qpyshim: {name}", file=sys.stderr, flush=True)
+        except ValueError as e:
+            print(f"qpyshim: {e}", file=sys.stderr, flush=True)
+    sim.thread.join()  # standard input closed: serve until Ctrl-C
