@@ -9,7 +9,7 @@ RUNTIME ?= micropython
 # deploy, and a MicroPython board (ESP32_GENERIC, ...) for firmware.
 BOARD  ?=
 PORT   ?=
-IMAGE  ?= fs.img
+IMAGE  ?= build/fs.img
 CONFIG ?=
 FIRMWARE ?=
 MICROPY_DIR ?=
@@ -49,7 +49,9 @@ coverage: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# The image is a build output: build/ is git-ignored.
 image: $(STAMP)
+	@mkdir -p $(dir $(IMAGE))
 	$(BIN)/qpyshim image --board $(or $(BOARD),esp32) $(APP) -o $(IMAGE) $(if $(CONFIG),--config $(CONFIG))
 
 flash: $(STAMP)
@@ -67,4 +69,4 @@ firmware: $(STAMP)
 	$(BIN)/qpyshim firmware --board $(or $(BOARD),ESP32_GENERIC) $(if $(MICROPY_DIR),--micropython-dir $(MICROPY_DIR))
 
 clean:
-	rm -rf $(VENV) .pytest_cache *.egg-info .coverage-data
+	rm -rf $(VENV) .pytest_cache *.egg-info .coverage-data build dist

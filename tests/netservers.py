@@ -153,13 +153,34 @@ class HttpServer:
 
 
 def make_cert(tmp_path, cn="localhost"):
-    """A self-signed certificate and its key (PEM files), made with openssl."""
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", f"/CN={cn}",
-                    "-addext", f"subjectAltName=DNS:{cn}"],
-                   check=True, capture_output=True, timeout=30)
-    return cert, key
+    """A self-signed certificate for `cn` (P-256, a DNS subjectAltName, a CA
+    too, so a client trusts it by itself) and its key, as PEM files; made
+    with `cryptography` (it comes with the test extra's trustme), not a
+    command the machine may lack."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    crt = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+           .serial_number(x509.random_serial_number())
+           .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=2))
+           .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+           .add_extension(ski, critical=False)
+           .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False)
+           .add_extension(x509.SubjectAlternativeName([x509.DNSName(cn)]), critical=False)
+           .sign(key, hashes.SHA256()))
+    cert, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert.write_bytes(crt.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert, key_file
 
 
 class Acceptor(_Peer):
