@@ -1,6 +1,7 @@
 # Ethernet NIC (W5500): bind a client socket to the NIC's IP before connect.
-# From the application note (seed 004); the note elides the end of tcp_client
-# ("More code in TCP client samples above"), completed from the TCP client sample.
+# From Quectel's application note "UDP/TCP Network Communication"; the note
+# elides the end of tcp_client ("More code in TCP client samples above"),
+# completed from the TCP client sample.
 
 import ethernet
 import usocket

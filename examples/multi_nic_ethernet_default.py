@@ -1,5 +1,5 @@
 # Ethernet NIC (W5500) set as the default NIC.
-# Verbatim from the application note "UDP/TCP Network Communication" (seed 004).
+# Verbatim from Quectel's application note "UDP/TCP Network Communication".
 
 import ethernet
 

@@ -1,5 +1,5 @@
 # TCP client with DNS: resolve www.baidu.com, then as the client by IP.
-# Verbatim from the application note "UDP/TCP Network Communication" (seed 004).
+# Verbatim from Quectel's application note "UDP/TCP Network Communication".
 
 import usocket
 import checkNet

@@ -1,5 +1,5 @@
 # TCP client by IP address: an HTTP GET to Baidu, read until the server closes.
-# Verbatim from the application note "UDP/TCP Network Communication" (seed 004).
+# Verbatim from Quectel's application note "UDP/TCP Network Communication".
 
 import usocket
 

@@ -1,6 +1,7 @@
 # TCP server with a thread per client, and its client.
-# From the application note (seed 004), with one correction: the note's main
-# code starts udp_server/udp_client; here it starts tcp_server/tcp_client.
+# From Quectel's application note "UDP/TCP Network Communication", with one
+# correction: the note's main code starts udp_server/udp_client; here it
+# starts tcp_server/tcp_client.
 
 import usocket
 import _thread

@@ -1,5 +1,5 @@
 # UDP server and client: the client sends, the server echoes.
-# Verbatim from the application note "UDP/TCP Network Communication" (seed 004).
+# Verbatim from Quectel's application note "UDP/TCP Network Communication".
 
 import usocket
 import _thread

@@ -1,5 +1,6 @@
-"""Every program of the application note (seed 004), run unchanged on the
-desktop board on both runtimes and checked against the note's transcript."""
+"""Every program of Quectel's application note "UDP/TCP Network
+Communication" (examples/README.md), run unchanged on the desktop board on
+both runtimes and checked against the note's transcript."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""The application note's programs (seed 004, as in examples/) run unchanged
+"""The application note's programs (as in examples/) run unchanged
 over each simulated serial modem on the micropython unix port: the board
 config's stack section alone picks the modem."""
 

@@ -1,6 +1,7 @@
 # Wi-Fi NIC (ESP8266 over UART): bind a client socket to the NIC's IP.
-# From the application note (seed 004); the note elides the end of tcp_client
-# ("More code in TCP client samples above"), completed from the TCP client sample.
+# From Quectel's application note "UDP/TCP Network Communication"; the note
+# elides the end of tcp_client ("More code in TCP client samples above"),
+# completed from the TCP client sample.
 # WLAN.py beside it is the desktop board's stand-in for QuecPython's WLAN.py.
 
 from usr.WLAN import ESP8266

@@ -1,5 +1,5 @@
 # Wi-Fi NIC (ESP8266 over UART) set as the default NIC.
-# Verbatim from the application note "UDP/TCP Network Communication" (seed 004).
+# Verbatim from Quectel's application note "UDP/TCP Network Communication".
 
 from usr.WLAN import ESP8266
 from machine import UART

@@ -1,5 +1,5 @@
 # TCP server with a thread per client, and its client, exactly as printed.
-# Verbatim from the application note "UDP/TCP Network Communication" (seed 004).
+# Verbatim from Quectel's application note "UDP/TCP Network Communication".
 # The note's main code calls udp_server/udp_client, which this file does not
 # define: it stops with NameError, as it would on the module. The corrected
 # program is examples/tcp_server_and_client.py.

@@ -2,20 +2,22 @@
 commands ended by CR (CR LF tolerated; no echo), replies
 `\\r\\n<body>\\r\\nOK\\r\\n> ` or `\\r\\n<error>\\r\\n> `, the Wi-Fi join (C0..C4,
 CD, CS, C?), DNS (D0), four transport register sets selected by P0, S3/S0
-sends, R0 reads that wait up to R2 ms, the multi-accept TCP server of the
-vendor note (P5=11 / P5=10 / P5=0 with its `[TCP SVR]`/`[TCP TSK]` lines),
+sends, R0 reads that wait up to R2 ms, the multi-accept TCP server of
+Inventek's page "TCP Multi-Accept Server & Sockets AT Commands" (P5=11 /
+P5=10 / P5=0 with its `[TCP SVR]`/`[TCP TSK]` lines),
 UDP clients and servers. Every socket is backed by a host socket on loopback.
 
-Choices where the module's behaviour is not documented (notes §7.4):
-* the informational lines print ASCII "..." (seed 001 shows "…", the web
-  page's typography);
+Choices where the module's behaviour is not documented (neither Inventek's
+pages nor ST's es_wifi and Zephyr's eswifi drivers say):
+* the informational lines print ASCII "..." (Inventek's page shows "…", the
+  web page's typography);
 * async lines (`\\r\\n[TCP SVR] Accepted a.b.c.d:port\\r\\n> `) never cut into a
   reply: while a command runs (R0 waiting, a connect) they are held;
 * a connection the peer closed answers R0/S3 with `-1` + `ERROR` (the note:
   "connection lost"), one reset (RST, the drop fault) with `-1` +
   `ERROR: Connection reset`; buffered data is read first;
 * errors are `\\r\\nERROR: <why>\\r\\n> ` (with a `Usage:` line for a bad
-  parameter), the join failure as the notes quote it; S3/R1 beyond 1460
+  parameter), the join failure as ST's es_wifi driver expects it; S3/R1 beyond 1460
   bytes are refused (S3's bytes are then not read: they are not announced);
 * R2 defaults to 1000 ms, P0 to socket 0; P7, TLS and MQTT are not simulated.
 

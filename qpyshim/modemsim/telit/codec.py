@@ -35,7 +35,7 @@ def split_args(s):
 
 def num(args, i, lo, hi, default=None):
     """Parameter i as a number in lo..hi; a quoted number is taken too
-    (seed 000 writes `AT#SL=1,1,"Port Number"`)."""
+    (the "IP Sockets Overview" note writes `AT#SL=1,1,"Port Number"`)."""
     a = args[i] if i < len(args) else ""
     if len(a) >= 2 and a[0] == a[-1] == '"':
         a = a[1:-1].strip()
@@ -60,8 +60,8 @@ def string(args, i, default=None):
 
 
 def norm_ip(host):
-    """Dotted quads lose their leading zeros (seed 000 dials
-    "080.080.080.081"); anything else is a name."""
+    """Dotted quads lose their leading zeros (the "IP Sockets Overview"
+    note dials "080.080.080.081"); anything else is a name."""
     parts = host.split(".")
     if len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts):
         return ".".join(str(int(p)) for p in parts)

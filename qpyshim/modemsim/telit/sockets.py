@@ -190,7 +190,7 @@ class Sockets:
         if c is None or not self.firewall.admits(ip):
             return self.modem.close_host(hs, reset=True)  # [U] a firewall DROP can't be simulated: the peer sees a reset
         c.state, c.parked, c.peer = 5, hs, (ip, p)
-        self.uart.urc(f"SRING:{c.cid}")  # seed 000's spelling of the listen URC
+        self.uart.urc(f"SRING:{c.cid}")  # the "IP Sockets Overview" note's spelling of the listen URC
         self.port_check(port)
 
     def c_SA(self, form, a):

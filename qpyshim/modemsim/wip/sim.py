@@ -4,7 +4,8 @@ socket, continuous mode 1 with DLE/ETX escaping for UDP and TCP, transparent
 mode 2 for TCP), +WIPCLOSE, and their URCs; each modem socket backed by a
 host socket on loopback.
 
-Where the guides are silent or disagree (spec §3, §7.3), this modem does:
+Where the WIP guides (Sierra Wireless's WIPSoft, Multi-Tech's GPRS and CDMA
+AT references) are silent or disagree, this modem does:
 * TCP in mode 1 (the GPRS-F4 guide allows it; the CDMA guide does not).
 * The modem ends a mapped mode-1 session with an unescaped ETX, then a line
   that says why: `OK` for the host's +++, `+WIPPEERCLOSE: 2,<i>` for the

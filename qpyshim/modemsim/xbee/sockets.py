@@ -250,7 +250,7 @@ class Sockets:
         except OSError:
             return self._status(sid, 0x0C)  # reset by the peer
         if not data:
-            return self._status(sid, 0x07)  # the peer closed: seed 002 shows 0x07
+            return self._status(sid, 0x07)  # the peer closed: Digi's TCP listener example shows 0x07
         self.modem.out(b"\xcd\x00", bytes([sid, 0]), data)
 
     def _udp_in(self, sid, s):

@@ -126,8 +126,8 @@ def ip_bytes(dotted):
 # map slot (as literals: a bytes((...)) call's tuple would stay in RAM as a
 # module constant). Every errno is below 128 but the DNS failure -202, kept
 # as 202: errno() reads a byte above 127 as a negative errno.
-# 0xCF socket states; 03 and 07 are the peer's end (seed 002 shows a remote
-# close as 07), 0C a reset.
+# 0xCF socket states; 03 and 07 are the peer's end (Digi's TCP listener
+# example shows a remote close as 07), 0C a reset.
 STATE_ERR = (b"\x01\xca\x02\x6f\x04\x6e\x05\x05\x06\x71\x08\x05"  # 01: -202, 02: 111, 04: 110, 05: 5, 06: 113, 08: 5
              b"\x09\x71\x0a\x69\x0b\x09\x0c\x68\x0d\x6e\x0e\x67")  # 09: 113, 0A: 105, 0B: 9, 0C: 104, 0D: 110, 0E: 103
 # 0x89 transmit status

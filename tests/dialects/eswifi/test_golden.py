@@ -1,10 +1,12 @@
-"""Inventek eS-WiFi AT replies, byte for byte: seed 001's multi-accept
-server transcript and the notes' §4.5 client/server transcript replayed
-against the simulator over its pty (the driver's end driven by hand), the
-reply forms the notes quote (§4.1, §4.2), and the driver's reply reader fed
-the same bytes on the real micropython binary.
+"""Inventek eS-WiFi AT replies, byte for byte: the multi-accept server
+transcript of Inventek's page "TCP Multi-Accept Server & Sockets AT
+Commands" and a client/server transcript (as ST's es_wifi driver and
+Zephyr's eswifi driver exchange it) replayed against the simulator over its
+pty (the driver's end driven by hand), the reply forms those drivers parse
+(framing, the Wi-Fi join), and the driver's reply reader fed the same bytes
+on the real micropython binary.
 
-Seed 001 is a web page: its "…" is the page's typography (WordPress turns
+Inventek's page is a web page: its "…" is the page's typography (WordPress turns
 "..." into an ellipsis); the module prints ASCII "...", and the transcript
 is compared with that one substitution."""
 
@@ -45,7 +47,7 @@ wire = ptywire.fixture(Wire)
 
 
 def join(w):
-    # "Join a network first." (seed 001)
+    # "Join a network first." (Inventek's multi-accept page)
     w.cmd(b"C1=qpyshim\r", ok())
     w.cmd(b"C2=\r", ok())
     w.cmd(b"C3=0\r", ok())
@@ -62,7 +64,7 @@ def recv_exactly(c, n):
     return got
 
 
-def test_seed_multi_accept_server_transcript(wire):
+def test_inventek_multi_accept_server_transcript(wire):
     with simulator("eswifi") as sim:
         w = wire(sim)
         join(w)
@@ -116,8 +118,8 @@ def echo():
     ls.close()
 
 
-def test_notes_client_and_server_transcript(wire, echo):
-    # §4.5, the TEST-NET address mapped onto a loopback echo server.
+def test_client_and_server_transcript(wire, echo):
+    # The TEST-NET address mapped onto a loopback echo server.
     with simulator("eswifi", cfg={"endpoints": {"192.0.2.1:7": echo}}) as sim:
         w = wire(sim)
         join(w)
@@ -150,7 +152,7 @@ def test_notes_client_and_server_transcript(wire, echo):
         c.close()
 
 
-def test_join_status_dns_and_the_notes_join_failure(wire):
+def test_join_status_dns_and_the_join_failure(wire):
     with simulator("eswifi", cfg={"hosts": {"www.example.com": "127.0.0.1"}}, ssid="lab") as sim:
         w = wire(sim)
         w.cmd(b"CS\r", ok(b"0"))
@@ -240,8 +242,8 @@ def test_udp_server_answers_the_last_sender(wire):
         u.close()
 
 
-def test_the_drivers_reader_parses_the_seed_on_micropython(tmp_path):
-    # The seed's reply bytes, as the driver's reader sees them (R0 armed).
+def test_the_drivers_reader_parses_inventeks_transcript_on_micropython(tmp_path):
+    # The page's reply bytes, as the driver's reader sees them (R0 armed).
     board = Board(tmp_path, "micropython")
     src = (
         "from shim._modems.eswifi.at import Replies\n"

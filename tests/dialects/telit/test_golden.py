@@ -1,15 +1,17 @@
-"""Telit IP Easy, byte for byte: seed 000's transcripts (Modem A dialling
-Modem B in online mode, with its setup commands) and the notes' §2.11
-transcript replayed against the simulator over its pty, the simulator's
+"""Telit IP Easy, byte for byte: the transcripts of the "IP Sockets
+Overview" application note for Telit modems (Modem A dialling Modem B in
+online mode, with its setup commands) and a command-mode transcript
+assembled from Telit's AT command reference guides (LE910, ME910, ML865)
+replayed against the simulator over its pty, the simulator's
 error replies, faults and firewall, and the driver's line parsing on the
 real micropython binary.
 
 Where the guides are silent the simulator chose (see its docstrings):
-the listen URC is spelled as seed 000 prints it (`SRING:1`, not the
-notes' `SRING : 2`); #SRECV prints header, data, CR LF, then `\\r\\nOK\\r\\n`;
+the listen URC is spelled as the "IP Sockets Overview" note prints it
+(`SRING:1`, not the reference guides' `SRING : 2`); #SRECV prints header, data, CR LF, then `\\r\\nOK\\r\\n`;
 an #SRECV with nothing buffered is `wrong state`; the firewall drops every
 inbound connection while its list is empty; nothing is printed at power-on.
-The seed's quotes are typographic (”); a modem takes ASCII quotes only."""
+The note's quotes are typographic (”); a modem takes ASCII quotes only."""
 
 import re
 import socket
@@ -56,7 +58,7 @@ def wait_state(w, cid, state, echo=True, timeout=5):
         assert time.monotonic() < end, f"connId {cid} never reached state {state}"
 
 
-def test_seed_modem_a_dials_modem_b_in_online_mode(wire):
+def test_note_modem_a_dials_modem_b_in_online_mode(wire):
     # Modem B (80.80.80.81) sees Modem A's loopback connections as 80.80.80.80.
     with simulator("telit", ip="80.80.80.81", cfg={"endpoints": {"80.80.80.80": "127.0.0.1"}}) as b_sim:
         b = wire(b_sim)
@@ -97,7 +99,7 @@ def test_seed_modem_a_dials_modem_b_in_online_mode(wire):
             b.at(b"AT#SS=1", b"\r\n#SS: 1,0\r\n" + OK)
 
 
-def test_seed_setup_commands_and_the_notes_placeholders(wire):
+def test_note_setup_commands_and_its_placeholders(wire):
     with simulator("telit", ip="10.20.30.40") as sim:
         w = wire(sim)
         w.at(b"AT+CMEE=2", OK)
@@ -115,8 +117,8 @@ def test_seed_setup_commands_and_the_notes_placeholders(wire):
         w.at(b"AT#SS=1", b"\r\n#SS: 1,0\r\n" + OK)
 
 
-def test_notes_command_mode_transcript(wire, peer_server):
-    # §2.11: 192.0.2.1:7 is an echo service; "h" port 80 a server that greets.
+def test_guides_command_mode_transcript(wire, peer_server):
+    # 192.0.2.1:7 is an echo service; "h" port 80 a server that greets.
     echo = socket.socket()
     echo.bind(("127.0.0.1", 0))
     echo.listen(1)
@@ -143,7 +145,7 @@ def test_notes_command_mode_transcript(wire, peer_server):
         w.at(b'AT#FRWL=1,"0.0.0.0","0.0.0.0"', OK, echo=False)  # the firewall drops until told
         w.at(b"AT#SL=2,1,3500", OK, echo=False)
         c = socket.create_connection(("127.0.0.1", sim.net.real_port(3500)), timeout=5)
-        w.exactly(b"\r\nSRING:2\r\n")  # the connection request (seed 000's spelling)
+        w.exactly(b"\r\nSRING:2\r\n")  # the connection request (the note's spelling)
         w.at(b"AT#SS=2", b"\r\n#SS: 2,5,10.1.2.3,3500,127.0.0.1,%d\r\n" % c.getsockname()[1] + OK, echo=False)
         w.at(b"AT#SA=2,1", OK, echo=False)  # connId 2 is now a command-mode connection
         c.sendall(b"abc")

@@ -1,6 +1,8 @@
-"""Sierra Wireless / Wavecom WIP, byte for byte: seed 003's +WIPCREATE
-transcript (UDP, TCP client, TCP server, the listing) and the protocol
-notes' §3.7 example session replayed against the simulator over its pty,
+"""Sierra Wireless / Wavecom WIP, byte for byte: the +WIPCREATE transcript
+of Multi-Tech's CDMA C1 AT Commands Reference Guide (PN S000478C, chapter
+17, "TCP APP AT Commands": UDP, TCP client, TCP server, the listing) and an
+example session assembled from the WIP guides replayed against the
+simulator over its pty,
 plus the choices the simulator documents where the guides are silent
 (session ends, DLE/ETX both ways, late errors, faults); and the driver
 (on CPython) against the simulator where the generic tests do not reach."""
@@ -75,10 +77,10 @@ def udp():
     return s
 
 
-# -- seed 003: AT+WIPCREATE ----------------------------------------------------------
+# -- Multi-Tech's guide: AT+WIPCREATE ---------------------------------------------------
 
 
-def test_seed_wipcreate_udp_tcp_server_and_listing(wire):
+def test_guide_wipcreate_udp_tcp_server_and_listing(wire):
     srv, peer = listener(), udp()
     with simulator("wip") as sim:
         w = wire(sim)
@@ -117,10 +119,10 @@ def test_seed_wipcreate_udp_tcp_server_and_listing(wire):
     peer.close()
 
 
-# -- the notes' §3.7 example session ---------------------------------------------------
+# -- an example session from the WIP guides ---------------------------------------------
 
 
-def test_notes_example_session(wire):
+def test_guides_example_session(wire):
     # 192.0.2.1 (TEST-NET-1) is reached only through the simulator's endpoint map.
     tcp, dg = listener(), udp()
     cfg = {"endpoints": {"192.0.2.1:7": "127.0.0.1:%d" % tcp.getsockname()[1],

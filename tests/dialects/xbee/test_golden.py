@@ -1,7 +1,9 @@
-"""XBee Cellular API frames, byte for byte: the examples of seed 002 and the
-vectors of the protocol notes (checksums included), encoded and decoded by
-the driver's codec on the real micropython binary and on CPython, and
-replayed against the simulator, which must answer with the seed's bytes."""
+"""XBee Cellular API frames, byte for byte: the frames of Digi's XBee
+Cellular user guide ("Extended Socket example: TCP Listener", the socket
+frame reference pages) and more built the same way (checksums included),
+encoded and decoded by the driver's codec on the real micropython binary and
+on CPython, and replayed against the simulator, which must answer with the
+guide's bytes."""
 
 import socket
 import time
@@ -19,7 +21,7 @@ def h(text):
     return bytes.fromhex(text)
 
 
-# (frame data, API mode 1 bytes): seed 002 first, then the notes' §1.8.
+# (frame data, API mode 1 bytes): Digi's examples first, then built ones.
 VECTORS = [
     ("40 01 01", "7E 00 03 40 01 01 BD"),
     ("C0 01 00 00", "7E 00 04 C0 01 00 00 3E"),
@@ -84,11 +86,11 @@ def test_vectors_on_micropython(tmp_path):
     assert r.lines == ["OK"] * len(cases), r
 
 
-# -- the simulator answers the seed's frames with the seed's bytes -----------------
+# -- the simulator answers the guide's frames with the guide's bytes ---------------
 
 
 class Wire(PtyWire):
-    """Frames in hex, as the seed prints them."""
+    """Frames in hex, as Digi's guide prints them."""
 
     def __init__(self, sim):
         PtyWire.__init__(self, sim)
@@ -115,7 +117,7 @@ class Wire(PtyWire):
 wire = ptywire.fixture(Wire)
 
 
-def test_seed_tcp_listener_transcript(wire):
+def test_guide_tcp_listener_transcript(wire):
     with simulator("xbee") as sim:
         w = wire(sim)
         w.send("7E 00 03 40 01 01 BD")  # Socket Create, TCP
@@ -133,7 +135,7 @@ def test_seed_tcp_listener_transcript(wire):
         w.expect("7E 00 03 CF 01 07 28")
 
 
-def test_notes_udp_vectors_and_nothing_leaves_loopback(wire):
+def test_udp_vectors_and_nothing_leaves_loopback(wire):
     with simulator("xbee") as sim:
         w = wire(sim)
         w.send("7E 00 03 40 01 00 BE")  # Create UDP
@@ -147,7 +149,7 @@ def test_notes_udp_vectors_and_nothing_leaves_loopback(wire):
         w.expect("7E 00 04 C3 01 00 00 3B")
 
 
-def test_notes_at_vectors(wire):
+def test_at_vectors(wire):
     with simulator("xbee", ip="10.0.0.17") as sim:  # only a label: nothing is sent to it
         w = wire(sim)
         w.send("7E 00 04 08 02 41 49 6B")  # ATAI
@@ -156,7 +158,7 @@ def test_notes_at_vectors(wire):
         w.expect("7E 00 09 88 01 4D 59 00 0A 00 00 11 B5")
 
 
-def test_notes_connect_by_name_fails_dns_in_the_simulated_network(wire):
+def test_connect_by_name_fails_dns_in_the_simulated_network(wire):
     with simulator("xbee") as sim:
         w = wire(sim)
         w.send("7E 00 03 40 01 01 BD")
