@@ -43,11 +43,21 @@ def problem(cfg):
     s = _with_dialects(schema(), cfg)
     if _ok(s, cfg):
         return None
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    err = best_match(Draft202012Validator(s).iter_errors(cfg))
+    err = best_match(_validator()(s).iter_errors(cfg))
     return None if err is None else _words(err)
+
+
+@functools.cache
+def _validator():
+    # JSON Schema counts 1.0 as an integer; a count, a port or a size
+    # written 8000.0 is a mistake here (and the device would get a float).
+    from jsonschema import Draft202012Validator, validators
+
+    ints = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, v: isinstance(v, int) and not isinstance(v, bool))
+    return validators.extend(Draft202012Validator, type_checker=ints)
 
 
 def _with_dialects(s, cfg):
@@ -81,7 +91,7 @@ def _is(v, t):
         return isinstance(v, list)
     if t == "string":
         return isinstance(v, str)
-    if t == "integer":  # 1.0 is one to JSON Schema: jsonschema decides
+    if t == "integer":  # not 1.0 (_validator)
         return isinstance(v, int) and not isinstance(v, bool)
     if t == "number":
         return isinstance(v, (int, float)) and not isinstance(v, bool)

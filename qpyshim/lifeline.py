@@ -27,12 +27,18 @@ try:
 except (OSError, KeyboardInterrupt):
     said = b""
 if not said:
-    for p in sys.argv[1:]:
+    args = sys.argv[1:]
+    for i, p in enumerate(args):
         kind, p = p[0], p[1:]
         try:
             if kind == "L":
                 if os.path.islink(p):
                     os.unlink(p)
+            elif kind == "T":  # a link, only while it still points where ours did
+                if os.path.islink(p) and os.readlink(p) == args[i + 1][1:]:
+                    os.unlink(p)
+            elif kind == "=":
+                pass  # the target of the "T" before it
             elif kind == "E":
                 os.rmdir(p)  # only if empty: another command may be using it
             else:
@@ -55,10 +61,17 @@ class Lifeline:
         self._proc = None
 
     def add(self, folders=(), links=(), empty=()):
-        """Folders to remove with all they hold, symlinks to unlink, and
-        folders to remove if nothing is left in them (after the others)."""
-        items = (["D" + os.path.abspath(p) for p in folders] + ["L" + os.path.abspath(p) for p in links]
-                 + ["E" + os.path.abspath(p) for p in empty])
+        """Folders to remove with all they hold, symlinks to unlink (a path,
+        or (path, target): unlinked only while it still points at target, so
+        another run's link at the same path is left alone), and folders to
+        remove if nothing is left in them (after the others)."""
+        items = ["D" + os.path.abspath(p) for p in folders]
+        for p in links:
+            if isinstance(p, tuple):
+                items += ["T" + os.path.abspath(p[0]), "=" + str(p[1])]
+            else:
+                items.append("L" + os.path.abspath(p))
+        items += ["E" + os.path.abspath(p) for p in empty]
         if items:
             self._items += items
             self._restart()

@@ -23,12 +23,8 @@ def make(link, pty, watch, stack, who="qpyshim"):
             return f"already exists ({what}); remove it or name another path"
         print(f"{who}: --link {link}: replacing a stale link to {old} (that pty is gone)",
               file=sys.stderr, flush=True)
-        link.unlink()
-    watch.add(links=[link])  # removed even if this process is SIGKILLed
-    try:
-        os.symlink(pty, link)
-    except OSError as e:
-        return e.strerror
+        with contextlib.suppress(FileNotFoundError):  # another command's cleanup got there first
+            link.unlink()
 
     def unlink():
         # The path may have been pointed elsewhere meanwhile: that is not ours.
@@ -36,7 +32,15 @@ def make(link, pty, watch, stack, who="qpyshim"):
             if os.readlink(link) == pty:
                 link.unlink()
 
+    # Both told before the link exists: a stop signal landing between the
+    # symlink and the return still removes it, and a SIGKILL too (the
+    # watcher, which likewise leaves a link that is not this pty's alone).
     stack.callback(unlink)
+    watch.add(links=[(link, pty)])
+    try:
+        os.symlink(pty, link)
+    except OSError as e:
+        return e.strerror
     return None
 
 

@@ -109,6 +109,9 @@ def test_a_map_key_of_the_wrong_form_is_named():
     ({"datacall": {"profiles": {"1": {"dns": ["127.0.0.53"]}}}},
      'datacall.profiles.1.dns: expected ["primary", "secondary"], got a list of 1'),
     ({"sim": {"pin_enabled": "yes"}}, 'sim.pin_enabled: expected true or false, got "yes"'),
+    # JSON Schema takes 8000.0 for an integer; a port offset or a count written so is a mistake
+    ({"ports": {"offset": 8000.0}}, "ports.offset: expected a whole number, got 8000.0"),
+    ({"limits": {"sockets": 1.0}}, "limits.sockets: expected a whole number or null, got 1.0"),
     ({"ports": {"remap_privileged": "sometimes"}}, 'ports.remap_privileged: expected auto, always or never, got "sometimes"'),
     ({"hosts": ["www.example.com"]}, "hosts must be an object, not a list of 1"),
     ({"stand_ins": {}}, 'stand_ins must be a list of {"kind": ..., "endpoint": "ip:port"}, not an object'),

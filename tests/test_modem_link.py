@@ -204,3 +204,22 @@ def test_a_link_taken_over_meanwhile_is_not_removed(tmp_path, modems):
     m.proc.send_signal(signal.SIGTERM)
     assert m.end() == 128 + signal.SIGTERM, m.lines
     assert os.readlink(link) == str(tmp_path / "elsewhere")
+
+
+def test_the_watcher_leaves_a_link_that_is_no_longer_ours(tmp_path):
+    """A command SIGKILLed after another took its --link path over: its
+    watcher removes the path only while it still points at its own pty."""
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    os.symlink("/dev/pts/ours-was-here", ours)
+    os.symlink("/dev/pts/someone-else", theirs)
+    code = ("import os, sys; sys.path.insert(0, sys.argv[1]); from qpyshim import lifeline\n"
+            "w = lifeline.Lifeline(); w.add(links=[(sys.argv[2], '/dev/pts/ours-was-here'),"
+            " (sys.argv[3], '/dev/pts/ours-too')])\n"
+            "print(w._proc.pid, flush=True); os._exit(9)\n")
+    p = subprocess.run([sys.executable, "-c", code, str(ROOT), str(ours), str(theirs)],
+                       capture_output=True, text=True, timeout=30)
+    watcher = int(p.stdout.split()[0])
+    # The watcher is in a session of its own, not our child: its end shows in /proc.
+    assert _poll(lambda: not os.path.exists(f"/proc/{watcher}"), timeout=20)
+    assert not os.path.lexists(ours)
+    assert os.readlink(theirs) == "/dev/pts/someone-else"

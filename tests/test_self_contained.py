@@ -21,7 +21,10 @@ _OUTSIDE = re.compile("|".join([
     re.escape("../" + "shared"),
     re.escape("shared/" + "spec"),
     re.escape("shared/" + "seeds"),
-    "seed" + r" 0\d\d\b",
+    "seed" + r"s?[\s#_-]*\d+\b",  # a numbered source note, however spelt
+    re.escape("/work/" + "shared"),
+    re.escape("/work/" + "notes"),
+    r"(?<![\w.-])" + "shared" + r"/(?:hooks|spec|seeds)\b",
 ]), re.IGNORECASE)
 
 # [text](target) and [label]: target
@@ -101,6 +104,11 @@ def test_the_checks_see_what_they_look_for():
     assert _OUTSIDE.search("see " + "../" + "shared/x.md")
     assert _OUTSIDE.search("Seed" + " 004's programs")
     assert not _OUTSIDE.search("random.seed(4); shared by the threads")
+    s = "seed"  # the lines here are built from pieces: this file is checked too
+    for spelt in (s + "s 001", s + "000", s + "-003", s + " 7", "/work/" + "shared" + "/hooks/x",
+                  "see " + "shared" + "/hooks", "/work/" + "notes" + "/a.md"):
+        assert _OUTSIDE.search(spelt), spelt
+    assert not _OUTSIDE.search("hypothesis seed(12345) and a shared/ folder of the user's")
     text = "a [b](../c.md#d) c\n[e]: f/g.md\n`[h](nope.md)`\n```\n[i](nope.md)\n```\n"
     assert list(_links(text)) == ["../c.md#d", "f/g.md"]
 
