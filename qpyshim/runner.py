@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import boardfiles, lifeline, netconfig, nvstore, paths, standins
+from . import boardblock, boardfiles, lifeline, loopblock, netconfig, nvstore, paths, standins
 
 RUNTIMES = ("micropython", "cpython")
 STOP_GRACE = 3.0  # seconds a Ctrl-C gets before the next, then a kill
@@ -257,18 +257,23 @@ def _driver_files(cfg, flash):
                         ignore=shutil.ignore_patterns("__pycache__"))
 
 
-def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None, uarts=None, modem=None):
+def run(app, runtime="micropython", net=None, duration=None, board="unix", flash=None, uarts=None, modem=None,
+        block=None):
+    """`block`: the board's loopback block (qpyshim/loopblock.py): a claimed
+    Block (the caller's, kept), an index to claim, 0 for the host's own
+    addresses (no isolation), or None: the config's `block`, else
+    $QPYSHIM_BLOCK, else a free one, claimed and released when the board ends."""
     # Ctrl-C from here on ends the run without a traceback from the runner:
     # a board that is up gets it, and none is started after it.
     with _CtrlC() as ctrl_c:
         try:
-            return _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c)
+            return _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c, block)
         except KeyboardInterrupt:
             # it landed in the runner's own code: no board is left running
             return 130 if ctrl_c.stop is None else 128 + ctrl_c.stop
 
 
-def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c):
+def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c, block=None):
     paths.check_checkout()
     board_json = paths.board_dir(board) / "board.json"
     if not (paths.BOARDS / board / "startup.py").is_file():
@@ -283,6 +288,23 @@ def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c):
         return 2
     exe = interpreter(runtime)
     with contextlib.ExitStack() as stack:
+        try:
+            blk, index, ours = boardblock.take(block, cfg)
+        except (loopblock.BlockError, ValueError) as e:
+            print(f"qpyshim: {e}", file=sys.stderr)
+            return 2
+        if ours:
+            stack.callback(blk.release)  # after the board is off: nothing of it still binds there
+        boardblock.move(cfg, index)
+        try:
+            if index:  # all of them, so a host that routes only 127.0.0.1 (macOS) hears it now
+                loopblock.usable(*boardblock.owned(cfg, index))
+        except loopblock.BlockError as e:
+            print(f"qpyshim: {e}", file=sys.stderr)
+            return 2
+        if index:
+            print(f"qpyshim: the board's addresses are {loopblock.prefix(index)}0/24 (block {index})",
+                  file=sys.stderr, flush=True)
         if flash is None:
             # Entered first, so released last: after the folder is gone.
             watch = stack.enter_context(lifeline.Lifeline())

@@ -30,7 +30,7 @@ import time
 import tty
 from pathlib import Path
 
-from . import boardctl, lifeline, paths, runner
+from . import boardblock, boardctl, lifeline, loopblock, paths, ptylink, runner
 
 START = paths.BOARDS / "unix" / "vboard_start.py"
 MARKER = b"\x00QPYSHIM:REPL\x00"  # vboard_start.py prints it just before the REPL
@@ -50,8 +50,9 @@ def _raw(fd, isig=False):
 
 
 class Board:
-    def __init__(self, flash, echo=False, exe=None):
+    def __init__(self, flash, echo=False, exe=None, block=0):
         self.flash = Path(flash).resolve()
+        self.block = block  # its loopback block's index (0: the config's addresses as they are)
         self.echo = echo
         self.exe = exe or runner.interpreter("micropython")
         self.proc = None
@@ -88,7 +89,8 @@ class Board:
         env = dict(os.environ, QPYSHIM_FLASH=str(self.flash), QPYSHIM_VBOARD="1",
                    QPYSHIM_MAIN="1" if run_main else "0",
                    QPYSHIM_PRIVILEGED="1" if os.geteuid() == 0 else "0",
-                   QPYSHIM_BOOT_REASON=str(self.boot_reason))
+                   QPYSHIM_BOOT_REASON=str(self.boot_reason),
+                   QPYSHIM_BLOCK=str(self.block))  # the shim's vnet moves /board.json's addresses there
         for k in ("QPYSHIM_CONFIG", "QPYSHIM_USR", "MICROPYPATH"):
             env.pop(k, None)  # the board's config is /board.json on its flash
 
@@ -342,16 +344,31 @@ class Board:
                 os.close(fd)
 
 
-def main(flash=None, echo=False, link=None):
+def main(flash=None, echo=False, link=None, block=None):
     paths.check_checkout()
+    if flash is not None and (Path(flash) / "board.json").is_file():
+        from . import netconfig
+
+        try:  # the board's own config (a deploy's), checked before it powers on
+            netconfig.read(Path(flash) / "board.json")
+        except netconfig.ConfigError as e:
+            print(f"qpyshim board: config error: {e}", file=sys.stderr)
+            return 2
     with contextlib.ExitStack() as stack:
+        try:
+            blk, index, ours = boardblock.take(block, {})
+        except (loopblock.BlockError, ValueError) as e:
+            print(f"qpyshim board: {e}", file=sys.stderr)
+            return 2
+        if ours:
+            stack.callback(blk.release)  # entered first: released after the interpreter is gone
         # Entered first, so released last: after the folder and the link are gone.
         watch = stack.enter_context(lifeline.Lifeline())
         temporary = flash is None
         if temporary:
             flash = stack.enter_context(tempfile.TemporaryDirectory(prefix="qpyshim-board-"))
         Path(flash).mkdir(parents=True, exist_ok=True)
-        board = Board(flash, echo=echo)
+        board = Board(flash, echo=echo, block=index)
         stack.callback(board.close)
         try:
             control = board.listen()
@@ -359,14 +376,14 @@ def main(flash=None, echo=False, link=None):
             print(f"qpyshim board: no reset socket ({e}); --reset cannot reach this board",
                   file=sys.stderr)
             control = None
-        if link:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(link)
-            os.symlink(board.device, link)
-            stack.callback(lambda: os.path.islink(link) and os.unlink(link))
+        if link:  # never over a file that is not ours (qpyshim/ptylink.py)
+            problem = ptylink.make(Path(link), board.device, watch, stack, who="qpyshim board")
+            if problem:
+                print(f"qpyshim board: --link {link}: {problem}", file=sys.stderr)
+                return 2
         # removed even if this process is SIGKILLed
         watch.add(folders=([flash] if temporary else []) + ([control] if control else []),
-                  links=[link] if link else [], empty=[control.parent] if control else [])
+                  empty=[control.parent] if control else [])
         stopping = []
 
         def _stop(signum, frame):
@@ -379,6 +396,8 @@ def main(flash=None, echo=False, link=None):
             signal.signal(sig, _stop)
         print(f"qpyshim board: {board.device}" + (f" (also {link})" if link else ""))
         print(f"  flash: {Path(flash).resolve()}")
+        if index:
+            print(f"  addresses: {loopblock.prefix(index)}0/24 (block {index}: the board's data calls, NICs, servers)")
         print(f"  try:   mpremote connect {link or board.device} fs ls")
         if control:
             print(f"  reset: {control / 'reset'} (a hard reset: `qpyshim deploy --reset`)")

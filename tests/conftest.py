@@ -54,8 +54,11 @@ class Board:
             app, files = None, {"main.py": PRELUDE + source, **(files or {})}
         else:
             app, files = str(path), None
+        # --block 0: these tests name the default config's addresses (127.0.0.1,
+        # the NICs' .4 and .5) and keep clear of each other with free ports
+        # (TEST_NET); tests/test_isolation.py runs boards in blocks of their own.
         return QuecPythonApp(app, runtime=self.runtime, net=merge(TEST_NET, net or {}), files=files,
-                             workdir=self.tmp / f"run{self._n}", args=args, netns=netns,
+                             workdir=self.tmp / f"run{self._n}", args=("--block", "0", *args), netns=netns,
                              control=False, cwd=ROOT, timeout=timeout, expect_from=("stdout",))
 
     def run(self, source=None, path=None, net=None, files=None, args=(), timeout=30, netns=False):

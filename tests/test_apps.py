@@ -5,6 +5,7 @@ QuecPython/solution-tracker, QuecPython/examples); each test checks what
 reached the other side, byte by byte where the protocol is binary."""
 
 import json
+import re
 import socket
 import struct
 import time
@@ -114,7 +115,8 @@ def test_udp_agent(quecpython, runtime):
     app = quecpython(app_dir, runtime=runtime, files={"agent_config.json": cfg})
     try:
         hello, agent = peer.recvfrom(512)
-        assert hello == b"hello name=pump-7 seq=1 ip=127.0.0.1"
+        ip = app.block.ip(1).encode()  # the board's data call: in its own loopback block
+        assert hello == b"hello name=pump-7 seq=1 ip=" + ip
 
         def ask(cmd):
             peer.sendto(cmd.encode(), agent)
@@ -140,7 +142,7 @@ def test_udp_agent(quecpython, runtime):
         # no command now: each timed-out wait sends the next report, numbered on
         for seq in (2, 3):
             report, src = peer.recvfrom(512)
-            assert (report, src) == (b"status name=pump-7 seq=%d ip=127.0.0.1" % seq, agent)
+            assert (report, src) == (b"status name=pump-7 seq=%d ip=%s" % (seq, ip), agent)
     finally:
         peer.close()
 
@@ -160,10 +162,11 @@ def test_web_console(quecpython, runtime):
     port = free_port()
     cfg = with_port(app_dir / "web_config.json", port, "port")
     app = quecpython(app_dir, runtime=runtime, files={"web_config.json": cfg})
-    app.expect(r"INFO:Web:console on http://127\.0\.0\.1:%d/" % port)
+    ip = app.block.ip(1)  # the board's data call: in its own loopback block
+    app.expect(r"INFO:Web:console on http://%s:%d/" % (re.escape(ip), port))
 
     def request(method, path, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c = http.client.HTTPConnection(ip, port, timeout=10)
         try:
             c.request(method, path, body=body)
             r = c.getresponse()
@@ -173,7 +176,7 @@ def test_web_console(quecpython, runtime):
 
     status, ctype, st = request("GET", "/status")
     assert (status, ctype) == (200, "application/json")
-    assert (st["imei"], st["csq"], st["ip"], st["relay"]) == ("866327040830317", 31, "127.0.0.1", 0)
+    assert (st["imei"], st["csq"], st["ip"], st["relay"]) == ("866327040830317", 31, ip, 0)
     app.expect(r"INFO:Web:127\.0\.0\.1:\d+ GET /status")
     assert request("POST", "/relay", b'{"on": 1}')[::2] == (200, {"relay": 1})
     assert request("GET", "/status")[2]["relay"] == 1
@@ -182,13 +185,13 @@ def test_web_console(quecpython, runtime):
     assert request("GET", "/nowhere")[0] == 404
     # a request line that does not parse: usys.print_exception (QuecPython docs
     # API_reference/en/stdlib/usys.md) reports it, and the client gets a 400
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+    with socket.create_connection((ip, port), timeout=10) as c:
         c.sendall(b"GARBAGE\r\n\r\n")
         c.settimeout(10)
         assert recv_line(c) == b"HTTP/1.1 400 Bad Request\r\n"
     app.expect(r"^ValueError")
 
-    with connect("ws://127.0.0.1:%d/ws" % port, open_timeout=10, close_timeout=10) as ws:
+    with connect("ws://%s:%d/ws" % (ip, port), open_timeout=10, close_timeout=10) as ws:
         ws.send(json.dumps({"cmd": "relay", "on": 0}))
         assert json.loads(ws.recv(timeout=10)) == {"relay": 0}
         ws.send(json.dumps({"cmd": "status"}))
@@ -230,7 +233,7 @@ def test_link_keeper(quecpython, runtime):
                     raise EOFError
                 assert line.startswith(b"HB session=1 ")
         app.restore_data_call(1)
-        app.expect(r"INFO:Link:data call 1 up: 127\.0\.0\.1")
+        app.expect(r"INFO:Link:data call 1 up: %s$" % re.escape(app.block.ip(1)))
         second = srv.accept()
         lines = second.makefile("rb")
         assert lines.readline() == b"HELLO 866327040830317 session=2\r\n"
@@ -291,11 +294,12 @@ def test_usbnet_rndis(quecpython, runtime):
     app.expect(r"INFO:App:power-on reason 1, USB network work type 1")
     app.expect(r"WARN:USBNET:work type 1 -> 3 \(RNDIS\); restarting")
     app.expect(r"INFO:App:power-on reason 2, USB network work type 3")
-    app.expect(r"INFO:App:status on 127\.0\.0\.1:%d" % port)
+    ip = app.block.ip(1)  # the board's data call: in its own loopback block
+    app.expect(r"INFO:App:status on %s:%d" % (re.escape(ip), port))
     assert restarts(app) == 1
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+    with socket.create_connection((ip, port), timeout=10) as c:
         c.settimeout(10)
-        assert recv_line(c) == b"worktype=3 status=1 reason=2 ip=127.0.0.1\r\n"
+        assert recv_line(c) == b"worktype=3 status=1 reason=2 ip=%s\r\n" % ip.encode()
     assert restarts(app) == 1
 
 

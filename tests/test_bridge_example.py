@@ -3,6 +3,7 @@ user's CI would: through the `quecpython` pytest fixture, its serial side on
 a pty and its TCP server on loopback."""
 
 import os
+import re
 import socket
 
 import pytest
@@ -18,8 +19,9 @@ def _config(port):
             "server": {"port": port}}
 
 
-def _connect(port):
-    c = socket.create_connection(("127.0.0.1", port), timeout=10)
+def _connect(app, port):
+    # the bridge listens on the board's data call: in its own loopback block
+    c = socket.create_connection((app.block.ip(1), port), timeout=10)
     c.settimeout(10)
     return c
 
@@ -38,8 +40,8 @@ def _recv_exactly(sock, n):
 def test_bridge_both_ways(quecpython, runtime):
     port = free_port()
     app = quecpython(BRIDGE, runtime=runtime, uarts=[2], files={"dtu_config.json": _config(port)})
-    app.expect(r"bridge: listening on 127\.0\.0\.1:%d" % port)
-    with _connect(port) as a, _connect(port) as b:
+    app.expect(r"bridge: listening on %s:%d" % (re.escape(app.block.ip(1)), port))
+    with _connect(app, port) as a, _connect(app, port) as b:
         app.expect(r"client 127\.0\.0\.1:\d+ connected")
         app.expect(r"client 127\.0\.0\.1:\d+ connected")
         # serial -> every client
@@ -58,7 +60,7 @@ def test_bridge_survives_a_data_call_drop(quecpython):
     port = free_port()
     app = quecpython(BRIDGE, uarts=[2], files={"dtu_config.json": _config(port)})
     app.expect(r"listening on")
-    with _connect(port) as c:
+    with _connect(app, port) as c:
         app.expect(r"connected")
         app.set_modem_fun(4)  # airplane mode: the data call goes
         app.expect(r"WARN:DTU:data call 1 is down")
@@ -67,7 +69,7 @@ def test_bridge_survives_a_data_call_drop(quecpython):
         app.set_modem_fun(1)
         app.expect(r"WARN:DTU:data call 1 is up")
     # the listener survived, as lwIP keeps it; a new client gets through
-    with _connect(port) as c:
+    with _connect(app, port) as c:
         app.expect(r"connected")
         app.uart(2).write(b"back\n")
         assert _recv_exactly(c, 5) == b"back\n"

@@ -223,3 +223,15 @@ def test_the_watcher_leaves_a_link_that_is_no_longer_ours(tmp_path):
     assert _poll(lambda: not os.path.exists(f"/proc/{watcher}"), timeout=20)
     assert not os.path.lexists(ours)
     assert os.readlink(theirs) == "/dev/pts/someone-else"
+
+
+def test_board_link_never_takes_a_users_file(tmp_path):
+    """`qpyshim board --link PATH` uses the same rule: a file at PATH is the
+    user's, refused and left as it was."""
+    mine = tmp_path / "notes.txt"
+    mine.write_text("precious\n")
+    p = subprocess.run(QPYSHIM + ["board", "--block", "0", "--link", str(mine)], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert "already exists" in p.stderr
+    assert mine.read_text() == "precious\n"

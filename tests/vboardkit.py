@@ -57,9 +57,11 @@ class VBoard:
         self.proc = None
 
     def start(self):
-        # In a network namespace of its own: apps on it may bind port 80.
+        # In a network namespace of its own: apps on it may bind port 80, and
+        # the board keeps the config's own addresses (--block 0: 127.0.0.1 is
+        # its data call's); tests/test_isolation.py runs one in a block.
         cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-               *QPYSHIM, "board", "--dir", str(self.flash)]
+               *QPYSHIM, "board", "--dir", str(self.flash), "--block", "0"]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
         r, _, _ = select.select([self.proc.stdout], [], [], 30)
         line = self.proc.stdout.readline().decode() if r else ""

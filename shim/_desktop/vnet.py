@@ -2,6 +2,14 @@
 # endpoint really lives, and the rule that nothing leaves loopback unless the
 # config maps it there. Sockets consult it on connect/bind/sendto and to turn
 # peer addresses back into what the app expects to see.
+#
+# Each running board has a loopback block of its own, 127.B.C.0/24 (the
+# config's "block" k: B = k >> 8, C = k & 255; the runner moved the config's
+# addresses there): its wildcard binds and remapped privileged ports sit on
+# its own addresses, so boards side by side never collide. Another board's
+# server is reached at that board's address; its remapped port is found
+# because the remap is the same everywhere (port + ports.offset). Block 0,
+# 127.0.0.0/24, is the host's (its stand-in servers).
 import random
 from .._ports import port as _p
 from .._lib import config as _config
@@ -76,7 +84,11 @@ def _load_owned(board):
 def boot(board):
     """Take the names, endpoints and owned addresses from the board's config
     (the board calls this when it powers on with this stack)."""
-    global _hosts, _ep, _rev, _remap, _offset, _own, default_src, dns_down
+    global _hosts, _ep, _rev, _remap, _offset, _own, default_src, dns_down, _pre
+    k = _vboard_block(board.cfg)  # before the tables: it moves the config's addresses
+    if k is None:
+        k = board.cfg.get("block")  # the runner's: it moved them itself
+    _pre = "127.%d.%d." % (k >> 8, k & 255) if isinstance(k, int) and 0 < k < 65536 else None
     _hosts, _ep, _rev, _remap, _offset = _load(board)
     _own = _load_owned(board)
     default_src = None
@@ -84,6 +96,53 @@ def boot(board):
 
 
 _hosts, _ep, _rev, _remap, _offset, _own = {}, {}, {}, False, 8000, {}  # until boot()
+_pre = None  # "127.B.C." of the board's block; None: block 0, all of loopback is the board's
+
+
+def mine(ip):
+    """Whether loopback `ip` is one of this board's addresses (its block,
+    its own 127.0.0.1 and ::1, its owned addresses' stand-ins), not another
+    board's or the host's servers'."""
+    if _pre is None:
+        return is_local(ip)
+    return ip.startswith(_pre) or ip in ("127.0.0.1", "::1") or ip in _own.values()
+
+
+def _vboard_block(cfg):
+    # `qpyshim board` holds a block for its board and names it here: the
+    # board's /board.json is the one deployed, so its own addresses (the
+    # profiles', the NICs', the owned ones' stand-ins) move into the block
+    # now, as the runner moves a run's (qpyshim/boardblock.py). None: not
+    # on the virtual board.
+    try:
+        import os
+
+        if not os.getenv("QPYSHIM_VBOARD"):
+            return None
+        k = int(os.getenv("QPYSHIM_BLOCK") or 0)
+    except (ImportError, AttributeError, ValueError):
+        return None
+    if not 0 < k < 65536:
+        return 0
+    pre = "127.%d.%d." % (k >> 8, k & 255)
+    dc = cfg.get("datacall")
+    for group in ((dc.get("profiles") if isinstance(dc, dict) else None), cfg.get("nics")):
+        if isinstance(group, dict):
+            for d in group.values():
+                if isinstance(d, dict) and "ipv4" in d:
+                    d["ipv4"] = _into(d.get("ipv4"), pre)
+    own = cfg.get("addresses")
+    if isinstance(own, dict):
+        for a in own:
+            own[a] = _into(own[a], pre)
+    cfg["block"] = k
+    return k
+
+
+def _into(ip, pre):
+    if isinstance(ip, str) and ip.startswith("127.0.0.") and ip[8:].isdigit() and 0 < int(ip[8:]) < 255:
+        return pre + ip[8:]
+    return ip
 
 
 def is_literal(s):
@@ -125,7 +184,7 @@ def route(ip, port, type):
             port = t[1]
     elif not is_local(ip):
         ip = _stand_in(ip, port)
-    elif _wild:
+    elif _wild and mine(ip):
         ip = _wildcard(ip, port, type)
     if _listen:
         t = _remapped(ip, port, type)
@@ -197,6 +256,11 @@ def bind(sock, ip, port, type):
     else:
         if _offset:
             real = port + _offset
+            if type == 1:
+                # The host's port, not the app's: a board before on this
+                # block may have left it in TIME_WAIT (a listener there
+                # still refuses). TCP only: on UDP it would share the port.
+                _p.setsockopt_reuseaddr(sock, 1)
             sock.bind(_p.pack(host, real))
         else:
             real = _bind_free(sock, host)
@@ -242,7 +306,7 @@ def own_ip(v6=False):
         ip = _modem.profiles[_modem.PROFILES[0]]["ipv4"]
     if ip and not is_local(ip):
         ip = _own.get(ip)
-    return ip if ip and ip != "0.0.0.0" else "127.0.0.1"
+    return ip if ip and ip != "0.0.0.0" else (_pre or "127.0.0.") + "1"
 
 
 def down(sock, conn):
@@ -315,5 +379,17 @@ def view(raw):
         n = _unmapped(a)
         if n:
             return a[0], n
+    if _remap and _offset and _offset < a[1] < _offset + 1024 and _pre is not None:
+        return _peer(a)
+    return a
+
+
+def _peer(a):
+    # Another board's remapped privileged port answers as the app port it
+    # serves (its remap is ours: port + offset); the host's servers (block
+    # 0) and the board's own addresses are as they are.
+    ip = a[0]
+    if ip.startswith("127.") and not ip.startswith("127.0.0.") and not mine(ip):
+        return ip, a[1] - _offset
     return a
 
