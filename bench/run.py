@@ -1,6 +1,7 @@
 """`make bench`: the shim's usocket against the interpreter's own socket on
 the MicroPython unix port, side by side in one run. Prints one table and
-writes bench/results.json. See bench/README.md for what each row does."""
+writes bench/results.json (--quick: bench/out/results-quick.json). See
+bench/README.md for what each row does."""
 
 import argparse
 import dataclasses
@@ -8,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import fleet
 import heap
 import hostinfo
 import modems
@@ -30,16 +32,23 @@ def parse(argv):
     p.add_argument("--startup-runs", type=int, default=40, help="starts per variant (default 40)")
     p.add_argument("--modem-k", type=int, default=3, help="runs per modem row (default 3)")
     p.add_argument("--modem-seconds", type=float, default=3.0, help="sending time of one modem run (default 3)")
+    p.add_argument("--fleet", type=int, default=fleet.BOARDS, metavar="N",
+                   help=f"boards in the fleet rows (default {fleet.BOARDS})")
+    p.add_argument("--fleet-hold", type=float, default=fleet.HOLD_S, metavar="SECONDS",
+                   help=f"how long the held fleet runs (default {fleet.HOLD_S:g})")
     p.add_argument("--pin", action="store_true",
                    help="taskset: server on CPU 0, client on CPU 1 (slower here; see README)")
     p.add_argument("--only", nargs="*", metavar="NAME", help="measure only these (names as in results.json)")
     p.add_argument("--quick", action="store_true", help="tiny counts, a few seconds: a smoke test")
-    p.add_argument("--out", type=Path, help="where the results go (default bench/results.json)")
+    p.add_argument("--out", type=Path, help="where the results go (default bench/results.json; with --quick "
+                                            "bench/out/results-quick.json, which git ignores)")
     a = p.parse_args(argv)
-    a.out = a.out or HERE / "results.json"
+    # A smoke run's numbers are not the machine's: they never replace the tracked results.
+    a.out = a.out or (HERE / "out" / "results-quick.json" if a.quick else HERE / "results.json")
     if a.quick:
         a.k, a.seconds, a.clients, a.hold_runs, a.startup_runs = 1, 0.1, 20, 1, 1
         a.modem_k, a.modem_seconds = 1, 0.5
+        a.fleet, a.fleet_hold = fleet.QUICK_BOARDS, fleet.QUICK_HOLD_S
     return a
 
 
@@ -169,12 +178,16 @@ def main(argv=None):
     for name, title, dialect, baud in modems.rows(a):
         if pick(name):
             measurements[name] = measure_modem(name, title, dialect, baud, a)
+    if pick(*fleet.NAMES):
+        print(f"  fleet: {a.fleet} boards", file=sys.stderr, flush=True)
+        measurements.update(fleet.rows(a.fleet, a.fleet_hold))
     machine = dict(hostinfo.describe(), loadavg_1min_start=load_before)
     results = {
         "machine": machine,
         "settings": {"k": a.k, "seconds": a.seconds, "clients": a.clients, "hold_runs": a.hold_runs,
                      "startup_runs": a.startup_runs, "modem_k": a.modem_k,
-                     "modem_seconds": a.modem_seconds, "pin": a.pin, "quick": a.quick,
+                     "modem_seconds": a.modem_seconds, "fleet": a.fleet, "fleet_hold_s": a.fleet_hold,
+                     "pin": a.pin, "quick": a.quick,
                      "wall_s": round(time.monotonic() - t0, 1)},
         "measurements": measurements,
     }

@@ -53,6 +53,9 @@ def build_parser(command=None):
     r.add_argument("--modem", choices=_Dialects(), metavar=None if command is None else "DIALECT",
                    help="carry the app's sockets over a simulated serial modem of this kind "
                         "(its driver in the shim, the simulator on a pty)")
+    r.add_argument("--block", type=int, metavar="K",
+                   help="the board's loopback block 127.(K//256).(K%%256).0/24 (default: $QPYSHIM_BLOCK, else "
+                        "a free one; 0: the host's addresses as configured, one board at a time)")
     r.add_argument("--flash", metavar="DIR",
                    help="keep the board's filesystem in DIR (default: a temporary folder)")
 
@@ -126,6 +129,8 @@ def build_parser(command=None):
     b.add_argument("--dir", metavar="FLASH_DIR", help="the board's flash (default: a new temporary folder)")
     b.add_argument("--link", metavar="PATH", help="also make PATH a symlink to the pty")
     b.add_argument("--echo", action="store_true", help="also print everything the board prints")
+    b.add_argument("--block", type=int, metavar="K",
+                   help="the board's loopback block, as for `run` (default: $QPYSHIM_BLOCK, else a free one)")
 
     if command is None or command == "modem":
         from .modemsim import cli as modem_cli
@@ -133,6 +138,26 @@ def build_parser(command=None):
         modem_cli.add_parser(sub)
     else:
         sub.add_parser("modem", help="simulate a serial modem on a pty or TCP port")
+
+    fl = sub.add_parser(
+        "fleet", help="run N desktop boards of one app, each with its own identity, under one supervisor",
+        description="N desktop boards of one app under this process: each its own IMEI, ICCID, IMSI, "
+                    "phone and loopback address block (identity patterns: the config's fleet.identity), "
+                    "one transcript with a [devNNN] prefix, and a summary at the end. Commands on stdin "
+                    "while it runs: drop N [PROFILE], restore N [PROFILE], restart N, stop N, status, quit.")
+    fl.add_argument("count", type=int, metavar="N", help="how many boards")
+    fl.add_argument("app", help="the app: a .py file, or a folder with a main.py")
+    fl.add_argument("--rate", type=_positive, default=20.0, metavar="BOARDS_PER_S",
+                    help="boards started per second (default: 20)")
+    fl.add_argument("--runtime", choices=("micropython", "cpython"), default="micropython",
+                    help="interpreter of every board (default: micropython)")
+    fl.add_argument("--net", metavar="FILE.json", help="merged over the board's config, as for `run`")
+    fl.add_argument("--duration", type=_positive, metavar="SECONDS",
+                    help="stop every board (a Ctrl-C each) this long after the start")
+    fl.add_argument("--board", default="unix", help="board config under boards/ (default: unix)")
+    fl.add_argument("--no-control", action="store_true",
+                    help="no control channel per board (drop/restore then do nothing)")
+    fl.add_argument("--summary", metavar="FILE.json", help="also write the summary's numbers here")
 
     s = sub.add_parser("stubcheck", help="compare the shim with QuecPython's published stubs")
     s.add_argument("--write", action="store_true", help="refresh the report in shim/README.md")
@@ -165,7 +190,8 @@ def main(argv=None):
         from . import runner
 
         return runner.run(args.app, runtime=args.runtime, net=args.net, duration=args.duration,
-                          board=args.board, flash=args.flash, uarts=args.uart, modem=args.modem)
+                          board=args.board, flash=args.flash, uarts=args.uart, modem=args.modem,
+                          block=args.block)
     if args.command == "image":
         from . import image
 
@@ -188,11 +214,17 @@ def main(argv=None):
     if args.command == "board":
         from . import vboard
 
-        return vboard.main(args.dir, args.echo, args.link)
+        return vboard.main(args.dir, args.echo, args.link, block=args.block)
     if args.command == "modem":
         from .modemsim import cli as modem_cli
 
         return modem_cli.main(args)
+    if args.command == "fleet":
+        from . import fleet
+
+        return fleet.main(args.app, args.count, net=args.net, board=args.board, runtime=args.runtime,
+                          rate=args.rate, duration=args.duration, control=not args.no_control,
+                          summary_json=args.summary)
     if args.command == "stubcheck":
         from . import stubcheck
 

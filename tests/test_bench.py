@@ -16,6 +16,7 @@ EXPECTED = {
     "tcp_throughput_1k_recv", "tcp_throughput_64k_recv", "tcp_clients_held",
     "tcp_heap_per_connection", "startup_py", "startup_mpy", "tcp_timed_echo_1k",
     "heap_first_line", "heap_five_modules",
+    "fleet_boards_per_gb", "fleet_start_rate", "fleet_held", "fleet_echo_demo",
 } | {f"modem_{d}_{b}" for d in dialects.names() for b in (115200, 921600)}
 
 
