@@ -68,7 +68,8 @@ def owned(cfg, index):
             found += [d.get("ipv4") for d in group.values() if isinstance(d, dict)]
     if isinstance(cfg.get("addresses"), dict):
         found += list(cfg["addresses"].values())
-    return sorted({ip for ip in found if isinstance(ip, str) and ip.startswith(pre)})
+    return sorted({ip for ip in found if isinstance(ip, str) and ip.startswith(pre)},
+                  key=lambda ip: int(ip.rsplit(".", 1)[1]) if ip.rsplit(".", 1)[1].isdigit() else 256)
 
 
 def wanted(block, cfg):

@@ -58,8 +58,8 @@ print('udp', u.recvfrom(16)[0])
     assert r.value("served") is True
     assert r.value("udp") == b"dgram"
     # ports remapped (the tests' net map): the stand-in is what the host bound
-    assert "192.168.43.1:80 is served at 127.0.43.1:" in r.err, r
-    assert "5683 is served at 127.0.43.1:5683" in r.err, r
+    assert "192.168.43.1:80 is served at 127.0.0.43:" in r.err, r
+    assert "5683 is served at 127.0.0.43:5683" in r.err, r
 
 
 def test_bind_to_a_nics_static_address(board):
