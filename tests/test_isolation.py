@@ -408,3 +408,20 @@ def test_the_virtual_board_runs_in_a_block(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=20)
+
+
+LEFT_OUT = """\
+import dataCall, ethernet
+dataCall.activate(4)
+print("p4", dataCall.getInfo(4, 0)[2][2])
+print("done")
+"""
+
+
+@pytest.mark.parametrize("runtime", ["micropython", "cpython"])
+def test_addresses_the_config_leaves_out_are_in_the_block_too(quecpython, runtime):
+    # board.json names profiles 1-3 and the two NICs; profile 4 takes its
+    # default host number (.14), in the board's block as the named ones are.
+    app = quecpython(None, runtime=runtime, files={"main.py": LEFT_OUT})
+    app.expect(r"^done$")
+    assert _result(app).value("p4") == app.block.ip(14)

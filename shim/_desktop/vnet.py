@@ -89,6 +89,8 @@ def boot(board):
     if k is None:
         k = board.cfg.get("block")  # the runner's: it moved them itself
     _pre = "127.%d.%d." % (k >> 8, k & 255) if isinstance(k, int) and 0 < k < 65536 else None
+    if _pre is not None:
+        board.cfg["block"] = k  # the board's: addresses the config leaves out go there too (config.lo)
     _hosts, _ep, _rev, _remap, _offset = _load(board)
     _own = _load_owned(board)
     default_src = None

@@ -3,13 +3,13 @@
 # so binding to a NIC's IP or making it the default NIC means something real.
 from . import config as _config, board as _board
 
-_DEFAULTS = {"ethernet": "127.0.0.4", "wifi": "127.0.0.5"}
+_DEFAULTS = {"ethernet": 4, "wifi": 5}  # host numbers in the board's loopback block (others: 6)
 
 
 def settings(kind):
     c = _config.section("nics").get(kind) or {}
     return {
-        "ipv4": c.get("ipv4", _DEFAULTS.get(kind, "127.0.0.6")),
+        "ipv4": c["ipv4"] if "ipv4" in c else _config.lo(_DEFAULTS.get(kind, 6)),
         "subnet": c.get("subnet", "255.0.0.0"),
         "gateway": c.get("gateway", "127.0.0.1"),
         "dns": c.get("dns", ["127.0.0.53", "127.0.0.54"]),
