@@ -165,7 +165,9 @@ def test_aliyun_signs_in_and_talks(quecpython, tmp_path, runtime):
         up = broker.client("/a1PK/dev1/user/update")
         app = quecpython(None, runtime=runtime, files={"main.py": ALI_APP.format(secret="s3cret")},
                          net=_net(ALI_HOST, broker.port))
-        m = broker.wait_log(r"New client connected from 127\.0\.0\.1:\d+ as (\S+) \(.*k300, u'([^']*)'\)")
+        # from the board's own address, as the cloud sees a module's
+        m = broker.wait_log(r"New client connected from " + re.escape(app.block.ip(1))
+                            + r":\d+ as (\S+) \(.*k300, u'([^']*)'\)")
         assert m.groups() == (cid, "dev1&a1PK")
         app.expect(r"^set 0$")
         app.expect(r"^sub 0$")
@@ -321,7 +323,8 @@ def test_tencent_flow_against_mosquitto(quecpython, tmp_path, runtime):
         up = broker.client("TXPID/dev9/event")
         app = quecpython(None, runtime=runtime, files={"main.py": TX_APP},
                          net=_net(TX_HOST, broker.port))
-        m = broker.wait_log(r"New client connected from 127\.0\.0\.1:\d+ as (\S+) \(p2, c0, k300, u'([^']*)'\)")
+        m = broker.wait_log(r"New client connected from " + re.escape(app.block.ip(1))
+                            + r":\d+ as (\S+) \(p2, c0, k300, u'([^']*)'\)")
         assert m.group(1) == "TXPIDdev9" and m.group(2).startswith("TXPIDdev9;12010126;")
         app.expect(r"^set 0$")
         app.expect(r"^sub 0$")

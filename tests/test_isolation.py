@@ -89,6 +89,7 @@ srv.bind(('', 80))
 srv.listen(2)
 print('listening', 1)
 c, ip, port = srv.accept()
+print('from', ip)
 c.settimeout(10)
 asked = c.recv(64)
 c.send(b'server ' + modem.getDevImei().encode() + b' got ' + asked)
@@ -125,6 +126,7 @@ def test_a_client_board_reaches_a_server_board_at_its_address(quecpython, server
     assert rc.value("address") == (there, 80)
     assert rc.value("reply") == b"server 863333333333333 got hello from 864444444444444", rc
     assert rs.value("served") == b"hello from 864444444444444", rs
+    assert rs.value("from") == client.block.ip(1), rs  # the client board's own address, not the host's
 
 
 def test_a_board_with_its_own_port_80_listener_still_reaches_the_others(quecpython):

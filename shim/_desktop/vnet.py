@@ -91,6 +91,11 @@ def boot(board):
     _pre = "127.%d.%d." % (k >> 8, k & 255) if isinstance(k, int) and 0 < k < 65536 else None
     if _pre is not None:
         board.cfg["block"] = k  # the board's: addresses the config leaves out go there too (config.lo)
+    global src_own
+    # In a block, a client leaves from the board's own address, as on the
+    # module: a server (another board's, the user's) tells the boards apart.
+    # Block 0 keeps the kernel's pick, 127.0.0.1, which is the board's there.
+    src_own = _pre is not None
     _hosts, _ep, _rev, _remap, _offset = _load(board)
     _own = _load_owned(board)
     default_src = None
@@ -99,6 +104,21 @@ def boot(board):
 
 _hosts, _ep, _rev, _remap, _offset, _own = {}, {}, {}, False, 8000, {}  # until boot()
 _pre = None  # "127.B.C." of the board's block; None: block 0, all of loopback is the board's
+src_own = False  # whether unbound TCP clients are bound to the board's address (boot())
+
+
+def leave_from(sock, ip, stream):
+    """Bind an unbound client to `ip` before it connects. A stream socket
+    asks Linux to pick its port at connect (IP_BIND_ADDRESS_NO_PORT), by the
+    whole address pair: a port picked at bind could not be shared with any
+    other connection, and a board making many short connections would run
+    out of them while the old ones sit in TIME_WAIT."""
+    if stream:
+        try:
+            sock.setsockopt(0, 24, 1)  # IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT
+        except OSError:
+            pass  # not Linux: a port per bind, as before
+    sock.bind(addr(ip, 0))
 
 
 def mine(ip):

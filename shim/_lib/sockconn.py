@@ -105,8 +105,12 @@ def _leave_from_default_nic(self):
     # on the desktop an unbound sender leaves from the board's own (the
     # kernel would bind the host's wildcard).
     n = net()
+    ip = n.default_src or _board.get().own(self._af == 10)
     try:
-        self._s.bind(n.addr(n.default_src or _board.get().own(self._af == 10), 0))
+        if getattr(n, "src_own", False):  # the desktop's, in a block (vnet.leave_from)
+            n.leave_from(self._s, ip, self._type == 1)
+        else:
+            self._s.bind(n.addr(ip, 0))
     except OSError as e:
         raise _sc.mapped(e)
     _sc.flag(self, _sc.BOUND)
@@ -124,7 +128,7 @@ def connect(self, address):
         raise _err(22)  # lwIP: a sockaddr of the other family is ERR_VAL
     raw = n.route(ip, port, self._type)
     _route_from(self)
-    if n.default_src and not self._f & _sc.BOUND:
+    if (n.default_src or getattr(n, "src_own", False)) and not self._f & _sc.BOUND:
         _leave_from_default_nic(self)
     self._g.peer = (ip, port)
     self._st = CONNECTING
