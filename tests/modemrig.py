@@ -207,6 +207,7 @@ def fuzz_test(dialect, unexpected):
     unsolicited output (frames, result codes)."""
 
     @pytest.mark.timeout(120)
+    @pytest.mark.xdist_group("heavy")  # its bounds are the issue's: not beside a fleet (pyproject's addopts)
     @settings(max_examples=6, deadline=None, derandomize=True, database=None)
     @given(st.lists(piece(unexpected), min_size=10, max_size=50))
     def test(pieces):

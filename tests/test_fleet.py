@@ -17,6 +17,8 @@ import pytest
 
 from qpyshim import fleet
 
+pytestmark = pytest.mark.xdist_group("heavy")  # one at a time: see pyproject's addopts
+
 ROOT = Path(__file__).resolve().parent.parent
 RUN_S = 60  # a fleet run here takes a few seconds; this bounds a broken one
 

@@ -211,6 +211,7 @@ def test_app_{n}(quecpython):
 ''' for n in range(4))
 
 
+@pytest.mark.xdist_group("heavy")  # a nested pytest -n 4: see pyproject's addopts
 def test_the_fixture_under_xdist(tmp_path):
     """Four tests on four pytest-xdist workers, each app binding port 80."""
     (tmp_path / "test_four.py").write_text(XDIST_TEST)

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.xdist_group("heavy")  # one at a time: see pyproject's addopts
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = ROOT / "examples" / "locust" / "locustfile.py"
-RUN_S = 10  # Locust's --run-time: two power-ons of a ~5 s demo per user at most
+RUN_S = 20  # Locust's --run-time: room for a boot and the demo's first round trip (3 s in) on a loaded machine
 WAIT_S = 60  # each process's end, bounded
 
 # find_spec, not an import: importing locust monkey-patches this whole

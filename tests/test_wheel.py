@@ -22,7 +22,7 @@ from conftest import EXAMPLES, ROOT
 
 # Building fetches setuptools for the isolated build and installing fetches
 # the dependencies (pip's cache makes a rerun quick): a cold run takes minutes.
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.timeout(900), pytest.mark.xdist_group("heavy")]  # see pyproject's addopts
 
 SETUP_TIMEOUT = 600
 RUN_TIMEOUT = 120
