@@ -16,11 +16,15 @@ sys.stdout.write("\x00QPYSHIM:UP\x00")  # tells the host a Ctrl-C now reaches Py
 
 def _qpyshim_run(name, main):
     try:
-        with open(name) as f:
-            code = compile(f.read(), name, "exec")
+        f = open(name)
     except OSError:
         return  # an erased board has neither file
     try:
+        # Compiled under the same handlers: a Ctrl-C (mpremote's, the moment
+        # the port appears) landing in a slow compile must not end the
+        # interpreter, which the host would take for a soft reset.
+        with f:
+            code = compile(f.read(), name, "exec")
         exec(code, main)
     except KeyboardInterrupt as e:
         sys.print_exception(e)
