@@ -231,7 +231,7 @@ def spawn(cmd, env, flash):
     process group of its own, and it dies with this process (as the runner's)."""
     return subprocess.Popen(cmd, env=env, cwd=flash, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT,
-                            preexec_fn=functools.partial(runner._die_with_parent, os.getpid()))
+                            preexec_fn=functools.partial(runner.board_preexec, os.getpid()))
 
 
 class Board:

@@ -7,7 +7,7 @@ their code. For that, a small watcher holds the read end of a pipe whose
 only write end is the command's: when the command dies, however it dies,
 the kernel closes that end and the watcher removes what is left, then exits.
 The board itself goes with the command by the parent-death signal
-(runner._die_with_parent); this is only for the files.
+(runner.board_preexec); this is only for the files.
 
 The watcher is a separate, bare interpreter (no site, no qpyshim import, a
 few milliseconds) in a session of its own, so a kill of the command's

@@ -112,7 +112,7 @@ def _halt(proc):
 UP_S = 10.0
 
 
-def _die_with_parent(runner_pid):
+def board_preexec(runner_pid):
     """Runs in the board's process before its interpreter: it gets a process
     group of its own (so a terminal's Ctrl-C reaches the runner only; a group,
     not a session, so a pty the app opens never becomes its controlling
@@ -377,7 +377,7 @@ def _boot(cmd, env, flash, deadline, ctrl_c, restarted=False):
     """One power-on of the board: its process's exit status (-1 when the
     runner powered it off before its app could be told)."""
     proc = subprocess.Popen(cmd, env=env, cwd=flash,
-                            preexec_fn=functools.partial(_die_with_parent, os.getpid()))
+                            preexec_fn=functools.partial(board_preexec, os.getpid()))
     born = time.monotonic()
 
     def starting():
