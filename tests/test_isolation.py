@@ -6,6 +6,7 @@ by another at the first board's address. The `quecpython` fixture gives
 each app a block, under pytest-xdist too."""
 
 import os
+import re
 import select
 import signal
 import subprocess
@@ -51,18 +52,22 @@ def _result(app):
     return Result(None, app.stdout, app.stderr)
 
 
+def _served(app):
+    return f"{app.block.ip(1)}:80 is served at {app.block.ip(1)}:8080 (privileged port remapped)"
+
+
 def test_the_same_server_on_two_boards_side_by_side(quecpython):
     a = quecpython(None, runtime="micropython", files={"main.py": SELF_ECHO}, net=_identity("861111111111111"))
-    a.expect(r"^done 1$")  # its server is up, and stays up
+    a.expect_all([r"^done 1$", re.escape(_served(a))])  # its server is up, and stays up
     b = quecpython(None, runtime="cpython", files={"main.py": SELF_ECHO}, net=_identity("862222222222222"))
-    b.expect(r"^done 1$")
+    b.expect_all([r"^done 1$", re.escape(_served(b))])  # stderr is read apart: both lines waited for
     ra, rb = _result(a), _result(b)
     assert a.block.index != b.block.index
     assert ra.value("serving") == a.block.ip(1) and rb.value("serving") == b.block.ip(1)
     assert ra.value("got") == b"imei=861111111111111", ra  # each client reached its own server
     assert rb.value("got") == b"imei=862222222222222", rb
     for app in (a, b):
-        assert f"{app.block.ip(1)}:80 is served at {app.block.ip(1)}:8080 (privileged port remapped)" in app.stderr
+        assert _served(app) in app.stderr
         assert f"(block {app.block.index})" in app.stderr
         assert "EADDRINUSE" not in app.stderr and "Errno 98" not in app.stderr
 

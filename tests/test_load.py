@@ -6,8 +6,13 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from conftest import EXAMPLES, free_port
 from qpyshim.control import BoardControl
+
+# 10,000 connections in a minute: not beside a fleet or a wheel build (pyproject's addopts)
+pytestmark = pytest.mark.xdist_group("heavy")
 
 NOTE = (EXAMPLES / "echo_demo" / "note.py").read_text().split("import checkNet")[0]
 SERVER_APP = """
