@@ -22,7 +22,7 @@ identity, same flash). What it reports to Locust's statistics
     line  / NAME             each line matching lines[NAME]: time since the board's previous line
                              (the echo demo's "recv data" follows its "send data": one round trip)
 
-The boards run as the fleet's do (qpyshim/fleet.py): one process each, in a
+The boards run as the fleet's do (qpyshim/fleetboard.py): one process each, in a
 process group of its own, killed with the Locust worker however it ends;
 the config's stand-in servers run once per worker process. Locust runs every
 user in a gevent greenlet and patches subprocess, so a board's output is
@@ -43,7 +43,7 @@ import time
 
 from locust import User, constant, task
 
-from . import fleet, lifeline, loopblock
+from . import fleet, fleetboard, lifeline, loopblock, runner
 
 log = logging.getLogger(__name__)
 PER_WORKER = 1000  # device numbers per Locust worker: worker k's users are k*1000+1, k*1000+2, ...
@@ -66,10 +66,10 @@ class _Shared:
         watch = self.stack.enter_context(lifeline.Lifeline())
         self.root = self.stack.enter_context(tempfile.TemporaryDirectory(prefix="qpyshim-locust-"))
         watch.add(folders=[self.root])
-        self.cfg = fleet.load_config(board, net)
-        fleet.start_stand_ins(self.cfg, self.stack)
-        self.tpl = fleet.lay_template(self.root, app, runtime, self.cfg)
-        self.cmd = fleet.command(runtime, board)
+        self.cfg = fleetboard.load_config(board, net)
+        runner.start_stand_ins(self.cfg, self.stack)
+        self.tpl = fleetboard.lay_template(self.root, app, runtime, self.cfg)
+        self.cmd = runner.board_command(runner.interpreter(runtime), board)
         self.count = 0
 
     @classmethod
@@ -124,16 +124,16 @@ class BoardUser(User):
             raise ValueError(f"{type(self).__name__}.app: set it to the app to run (a .py file or a folder)")
         self._shared = _Shared.get(self.app, self.net, self.board_name, self.runtime)
         self._shared.count += 1
-        runner = self.environment.runner
-        index = max(0, getattr(runner, "worker_index", 0) or 0)
+        lr = self.environment.runner  # Locust's runner, this worker's
+        index = max(0, getattr(lr, "worker_index", 0) or 0)
         self.n = index * PER_WORKER + self._shared.count
         self.tag = f"[dev{self.n:04d}] "
         self._patterns = [(name, re.compile(rx)) for name, rx in self.lines.items()]
         self._block = loopblock.claim()
-        cfg = fleet.board_config(self._shared.cfg, self.n, self._block)
+        cfg = fleetboard.board_config(self._shared.cfg, self.n, self._block)
         self.imei = cfg["modem"]["imei"]
-        self._flash = fleet.lay_board(self._shared.root, self._shared.tpl, f"dev{self.n:04d}-{os.getpid()}")
-        self._env = fleet.write_config(self._flash, cfg)
+        self._flash = fleetboard.lay_board(self._shared.root, self._shared.tpl, f"dev{self.n:04d}-{os.getpid()}")
+        self._env = runner.write_config(self._flash, cfg)
         self._proc = None
         log.info("qpyshim board dev%04d: IMEI %s, ICCID %s, addresses %s", self.n, self.imei,
                  cfg["sim"]["iccid"], self._block.network)
@@ -172,7 +172,7 @@ class BoardUser(User):
         deadline = None if self.max_run_s is None else time.monotonic() + self.max_run_s
         while True:
             boot = last = time.perf_counter()
-            self._proc = proc = fleet.spawn(self._shared.cmd, env, self._flash)
+            self._proc = proc = fleetboard.spawn(self._shared.cmd, env, self._flash)
             first = True
             timer = None
             halted = []
@@ -202,12 +202,12 @@ class BoardUser(User):
             if first:
                 self._fire("board", "boot", (time.perf_counter() - boot) * 1000,
                            exception=BoardExit(f"the board ended before it printed anything: {fleet._status(code)}"))
-            if -code in fleet.runner.RESTART and not halted:
-                env["QPYSHIM_BOOT_REASON"] = str(fleet.runner.RESTART[-code])
+            if -code in runner.RESTART and not halted:
+                env["QPYSHIM_BOOT_REASON"] = str(runner.RESTART[-code])
                 self._fire("board", "restart", (time.perf_counter() - boot) * 1000)
                 continue
             stopped = bool(halted) and code in (-signal.SIGTERM, -signal.SIGKILL)  # max_run_s, not the app
-            ok = code == 0 or code == -fleet.runner.POWER_DOWN or stopped
+            ok = code == 0 or code == -runner.POWER_DOWN or stopped
             self._fire("board", "exit", (time.perf_counter() - start) * 1000,
                        exception=None if ok else BoardExit(fleet._status(code)))
             return code

@@ -82,6 +82,30 @@ def layout_flash(flash, app):
     return flash / "usr"
 
 
+def start_stand_ins(cfg, stack):
+    """The config's stand-in servers on loopback, each mapped into its
+    endpoints (a user's own mapping wins); `stack` closes them."""
+    endpoints = cfg["endpoints"] = cfg.get("endpoints") or {}
+    for s in cfg.get("stand_ins") or []:
+        if s["endpoint"] not in endpoints:
+            server = stack.enter_context(standins.KINDS[s["kind"]]())
+            endpoints[s["endpoint"]] = server.address
+
+
+def write_config(flash, cfg):
+    """board.json on the flash; the environment the board runs with."""
+    flash = Path(flash).resolve()
+    conf = flash / "board.json"
+    conf.write_text(json.dumps(cfg, indent=1))
+    return dict(os.environ, QPYSHIM_FLASH=str(flash), QPYSHIM_USR=str(flash / "usr"), QPYSHIM_CONFIG=str(conf),
+                PYTHONUNBUFFERED="1")  # CPython: print lines as they happen, like the board
+
+
+def board_command(exe, board="unix"):
+    """The command that powers a desktop board on: its startup script."""
+    return [*launch(exe), str(paths.BOARDS / board / "startup.py")]
+
+
 def _stop(proc):
     """Ctrl-C the board like a user would; kill it if it will not stop."""
     for _ in range(2):
@@ -310,16 +334,12 @@ def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c, block=
             watch = stack.enter_context(lifeline.Lifeline())
             flash = stack.enter_context(tempfile.TemporaryDirectory(prefix="qpyshim-flash-"))
             watch.add(folders=[flash])  # removed even if the runner is SIGKILLed
-        usr = layout_flash(flash, app)
+        layout_flash(flash, app)
         if runtime == "cpython":
             from . import pycache
 
             pycache.lay(Path(flash) / "shim")  # the shim compiled once, not at every boot
-        endpoints = cfg["endpoints"] = cfg.get("endpoints") or {}
-        for s in cfg.get("stand_ins") or []:
-            if s["endpoint"] not in endpoints:  # a user's own mapping wins
-                server = stack.enter_context(standins.KINDS[s["kind"]]())
-                endpoints[s["endpoint"]] = server.address
+        start_stand_ins(cfg, stack)
         try:
             if modem:
                 _modem(cfg, modem, stack)
@@ -331,12 +351,8 @@ def _run(app, runtime, net, duration, board, flash, uarts, modem, ctrl_c, block=
         except netconfig.ConfigError as e:
             print(f"qpyshim: {e}", file=sys.stderr)
             return 2
-        conf_path = Path(flash) / "board.json"
-        conf_path.write_text(json.dumps(cfg, indent=1))
-        env = dict(os.environ, QPYSHIM_FLASH=str(Path(flash).resolve()),
-                   QPYSHIM_USR=str(usr.resolve()), QPYSHIM_CONFIG=str(conf_path.resolve()),
-                   PYTHONUNBUFFERED="1")  # CPython: print lines as they happen, like the board
-        cmd = [*launch(exe), str(paths.BOARDS / board / "startup.py")]
+        env = write_config(flash, cfg)
+        cmd = board_command(exe, board)
         deadline = None if duration is None else time.monotonic() + duration
         return _power_on(cmd, env, flash, deadline, ctrl_c)
 

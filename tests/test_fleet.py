@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from qpyshim import fleet
+from qpyshim import fleet, fleetboard
 
 pytestmark = pytest.mark.xdist_group("heavy")  # one at a time: see pyproject's addopts
 
@@ -46,20 +46,20 @@ print('done')
 
 
 def _luhn_ok(digits):
-    return fleet.luhn(digits[:-1]) == digits[-1]
+    return fleetboard.luhn(digits[:-1]) == digits[-1]
 
 
 def test_identity_patterns():
-    assert fleet.luhn("86632704083031") == "7"  # the board config's own IMEI, 866327040830317
-    cfg = fleet.identity({"modem": {}, "sim": {}}, 7)
-    assert cfg["modem"]["imei"] == "86632704000007" + fleet.luhn("86632704000007")
+    assert fleetboard.luhn("86632704083031") == "7"  # the board config's own IMEI, 866327040830317
+    cfg = fleetboard.identity({"modem": {}, "sim": {}}, 7)
+    assert cfg["modem"]["imei"] == "86632704000007" + fleetboard.luhn("86632704000007")
     assert len(cfg["modem"]["imei"]) == 15 and len(cfg["sim"]["iccid"]) == 20 and len(cfg["sim"]["imsi"]) == 15
     assert _luhn_ok(cfg["sim"]["iccid"])
     mine = {"modem": {}, "sim": {}, "fleet": {"identity": {"sim.phone": "+1555{n:04d}", "modem.sn": "SAME"}}}
-    cfg = fleet.identity(mine, 42)
+    cfg = fleetboard.identity(mine, 42)
     assert cfg["sim"]["phone"] == "+15550042" and cfg["modem"]["sn"] == "SAME"
     with pytest.raises(fleet.FleetError, match=r"fleet\.identity\.sim\.imsi"):
-        fleet.identity({"fleet": {"identity": {"sim.imsi": "460{m}"}}}, 1)
+        fleetboard.identity({"fleet": {"identity": {"sim.imsi": "460{m}"}}}, 1)
 
 
 def _env(tmp_path):
